@@ -1,0 +1,57 @@
+//! `dossier search QUERY...`
+
+use std::io::{self, BufWriter, Write};
+
+use dossier::output::{self, text::Style};
+use dossier::search::{search, SearchError, SearchRequest};
+
+use super::{open_for_reading, use_color, IndexLocation, Status};
+use crate::cli::{OutputFormat, SearchArgs};
+
+pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status> {
+    let index = open_for_reading(location)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let results = match search(&index, &request) {
+        Ok(results) => results,
+        Err(SearchError::Query(e)) => {
+            let caret = " ".repeat(e.column.saturating_sub(1));
+            anyhow::bail!(
+                "bad query: {}\n    {}\n    {caret}^ column {}",
+                e.message,
+                request.query,
+                e.column
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if results.fallback {
+        eprintln!(
+            "dossier: no passage contains every word of the query; showing passages that match any of them"
+        );
+    }
+    let style = Style {
+        color: use_color(args.color),
+        ..Style::default()
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    output::write_results(&mut out, &results, format(args.format), &style)?;
+    out.flush()?;
+    Ok(if results.total_hits > 0 {
+        Status::Found
+    } else {
+        Status::NotFound
+    })
+}
+
+pub fn format(format: OutputFormat) -> output::Format {
+    match format {
+        OutputFormat::Text => output::Format::Text,
+        OutputFormat::Json => output::Format::Json,
+        OutputFormat::Jsonl => output::Format::Jsonl,
+    }
+}

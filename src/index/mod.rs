@@ -1,0 +1,382 @@
+//! The index: schema, the one place that opens or creates an index and registers the analyzer,
+//! and reading passages back out of it.
+//!
+//! Everything that touches tantivy's `Index` goes through [`DossierIndex`]; search and output
+//! never open an index themselves (custom analyzers are not stored in the index, so opening it
+//! anywhere else would silently search with the wrong analyzer).
+
+pub mod analyzer;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+
+use crate::passage::Passage;
+pub use writer::{IngestOutcome, Updater};
+
+/// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Why an index could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("no index at {dir}: build one with `dossier ingest PATH... --index {dir}`")]
+    Missing { dir: String },
+    #[error(
+        "index at {dir} is busy: another `dossier ingest` is writing to it; \
+         wait for it to finish (searches keep working meanwhile)"
+    )]
+    Busy { dir: String },
+    #[error(
+        "index at {dir} cannot be used by this version of dossier ({reason}); \
+         rebuild it with `dossier ingest --rebuild PATH... --index {dir}`"
+    )]
+    Incompatible { dir: String, reason: String },
+    #[error("index at {dir}: {source}")]
+    Tantivy {
+        dir: String,
+        #[source]
+        source: TantivyError,
+    },
+    #[error("index at {dir}: {source}")]
+    Io {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The fields of the passage schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub passage_id: Field,
+    pub doc_id: Field,
+    /// `doc_id` + content hash: present in the index iff this exact content is indexed.
+    pub doc_version: Field,
+    pub title: Field,
+    pub section: Field,
+    pub body: Field,
+    pub path: Field,
+    pub paragraph: Field,
+    pub line_start: Field,
+    pub line_end: Field,
+    pub byte_start: Field,
+    pub byte_end: Field,
+}
+
+/// The fields searched by words without a `field:` prefix, with their weights: title and section
+/// words count, but less than the passage body.
+pub const BODY_BOOST: f32 = 1.0;
+pub const TITLE_BOOST: f32 = 0.5;
+pub const SECTION_BOOST: f32 = 0.5;
+
+impl Fields {
+    fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::ANALYZER_NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let stored_u64 = NumericOptions::default().set_stored();
+        let fields = Fields {
+            passage_id: b.add_text_field("passage_id", STRING | STORED),
+            doc_id: b.add_text_field("doc_id", STRING | STORED),
+            doc_version: b.add_text_field("doc_version", STRING),
+            title: b.add_text_field("title", text.clone()),
+            section: b.add_text_field("section", text.clone()),
+            body: b.add_text_field("body", text),
+            path: b.add_text_field("path", STRING | STORED),
+            paragraph: b.add_u64_field(
+                "paragraph",
+                NumericOptions::default()
+                    .set_stored()
+                    .set_indexed()
+                    .set_fast(),
+            ),
+            line_start: b.add_u64_field("line_start", stored_u64.clone()),
+            line_end: b.add_u64_field("line_end", stored_u64.clone()),
+            byte_start: b.add_u64_field("byte_start", stored_u64.clone()),
+            byte_end: b.add_u64_field("byte_end", stored_u64),
+        };
+        (b.build(), fields)
+    }
+
+    fn from_schema(schema: &Schema) -> Result<Fields, String> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("field `{name}` is missing"))
+        };
+        Ok(Fields {
+            passage_id: get("passage_id")?,
+            doc_id: get("doc_id")?,
+            doc_version: get("doc_version")?,
+            title: get("title")?,
+            section: get("section")?,
+            body: get("body")?,
+            path: get("path")?,
+            paragraph: get("paragraph")?,
+            line_start: get("line_start")?,
+            line_end: get("line_end")?,
+            byte_start: get("byte_start")?,
+            byte_end: get("byte_end")?,
+        })
+    }
+}
+
+/// What dossier keeps in the commit payload (written atomically with each commit).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CommitInfo {
+    pub schema_version: u32,
+    /// RFC 3339 time of the last ingest that committed.
+    pub last_ingest: String,
+}
+
+/// Counts and facts about an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    pub index: String,
+    pub documents: u64,
+    pub passages: u64,
+    pub segments: usize,
+    pub size_bytes: u64,
+    pub last_ingest: Option<String>,
+    pub schema_version: u32,
+}
+
+/// An open dossier index with its analyzer registered.
+pub struct DossierIndex {
+    index: Index,
+    fields: Fields,
+    dir: Option<PathBuf>,
+    reader: IndexReader,
+}
+
+impl DossierIndex {
+    /// Opens the index in `dir`; a directory without one is [`IndexError::Missing`].
+    pub fn open(dir: &Path) -> Result<DossierIndex, IndexError> {
+        if !dir.join("meta.json").is_file() {
+            return Err(IndexError::Missing {
+                dir: dir.display().to_string(),
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| tantivy_error(dir, e))?;
+        Self::from_index(index, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir`, creating the directory and an empty index if needed.
+    pub fn open_or_create(dir: &Path) -> Result<DossierIndex, IndexError> {
+        if dir.join("meta.json").is_file() {
+            return Self::open(dir);
+        }
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        let (schema, _) = Fields::build();
+        let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
+        Self::from_index(index, Some(dir.to_path_buf()))
+    }
+
+    /// An index in memory, for tests and experiments.
+    pub fn create_in_ram() -> DossierIndex {
+        let (schema, _) = Fields::build();
+        Self::from_index(Index::create_in_ram(schema), None).expect("a fresh schema is compatible")
+    }
+
+    fn from_index(index: Index, dir: Option<PathBuf>) -> Result<DossierIndex, IndexError> {
+        let dir_name = dir
+            .as_deref()
+            .map_or_else(|| "<memory>".to_owned(), |d| d.display().to_string());
+        let incompatible = |reason: String| IndexError::Incompatible {
+            dir: dir_name.clone(),
+            reason,
+        };
+        let fields = Fields::from_schema(&index.schema()).map_err(incompatible)?;
+        let metas = index.load_metas().map_err(|e| IndexError::Tantivy {
+            dir: dir_name.clone(),
+            source: e,
+        })?;
+        if let Some(payload) = metas.payload.as_deref() {
+            let info: CommitInfo = serde_json::from_str(payload)
+                .map_err(|_| incompatible("unrecognised commit data".to_owned()))?;
+            if info.schema_version != SCHEMA_VERSION {
+                return Err(incompatible(format!(
+                    "schema version {} where {} is expected",
+                    info.schema_version, SCHEMA_VERSION
+                )));
+            }
+        }
+        index
+            .tokenizers()
+            .register(analyzer::ANALYZER_NAME, analyzer::analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| IndexError::Tantivy {
+                dir: dir_name.clone(),
+                source: e,
+            })?;
+        Ok(DossierIndex {
+            index,
+            fields,
+            dir,
+            reader,
+        })
+    }
+
+    /// Where the index lives (`<memory>` for an in-RAM index).
+    pub fn display_dir(&self) -> String {
+        self.dir
+            .as_deref()
+            .map_or_else(|| "<memory>".to_owned(), |d| d.display().to_string())
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher on the latest commit.
+    pub fn searcher(&self) -> Searcher {
+        // Manual reload: pick up commits made by other processes since the last call.
+        let _ = self.reader.reload();
+        self.reader.searcher()
+    }
+
+    /// Starts an ingest. Fails with [`IndexError::Busy`] when another writer holds the lock.
+    pub fn updater(&self) -> Result<Updater, IndexError> {
+        Updater::new(self)
+    }
+
+    /// The payload of the last commit, if the index was ever written by dossier.
+    pub fn commit_info(&self) -> Option<CommitInfo> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// Documents, passages, size and last ingest time.
+    pub fn stats(&self) -> Result<IndexStats, IndexError> {
+        let searcher = self.searcher();
+        let first_passages = TermQuery::new(
+            Term::from_field_u64(self.fields.paragraph, 1),
+            IndexRecordOption::Basic,
+        );
+        let documents = searcher
+            .search(&first_passages, &Count)
+            .map_err(|e| self.error(e))? as u64;
+        let size_bytes = match &self.dir {
+            Some(dir) => dir_size(dir).map_err(|source| IndexError::Io {
+                dir: self.display_dir(),
+                source,
+            })?,
+            None => 0,
+        };
+        Ok(IndexStats {
+            index: self.display_dir(),
+            documents,
+            passages: searcher.num_docs(),
+            segments: searcher.segment_readers().len(),
+            size_bytes,
+            last_ingest: self.commit_info().map(|c| c.last_ingest),
+            schema_version: SCHEMA_VERSION,
+        })
+    }
+
+    /// All passages of a document, in document order.
+    pub fn passages_of(&self, doc_id: &str) -> Result<Vec<Passage>, IndexError> {
+        let searcher = self.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(|e| self.error(e))?;
+        let mut passages = addresses
+            .into_iter()
+            .map(|addr| self.load_passage(&searcher, addr))
+            .collect::<Result<Vec<_>, _>>()?;
+        passages.sort_by_key(|p| p.paragraph);
+        Ok(passages)
+    }
+
+    /// Reads the stored passage at `addr`.
+    pub fn load_passage(
+        &self,
+        searcher: &Searcher,
+        addr: tantivy::DocAddress,
+    ) -> Result<Passage, IndexError> {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.error(e))?;
+        Ok(self.passage_from_doc(&doc))
+    }
+
+    fn passage_from_doc(&self, doc: &TantivyDocument) -> Passage {
+        let f = &self.fields;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_owned))
+        };
+        let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        Passage {
+            passage_id: text(f.passage_id).unwrap_or_default(),
+            doc_id: text(f.doc_id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            section: text(f.section),
+            paragraph: num(f.paragraph),
+            path: text(f.path).unwrap_or_default(),
+            line_start: num(f.line_start),
+            line_end: num(f.line_end),
+            byte_start: num(f.byte_start),
+            byte_end: num(f.byte_end),
+            text: text(f.body).unwrap_or_default(),
+        }
+    }
+
+    fn error(&self, source: TantivyError) -> IndexError {
+        IndexError::Tantivy {
+            dir: self.display_dir(),
+            source,
+        }
+    }
+}
+
+fn tantivy_error(dir: &Path, e: TantivyError) -> IndexError {
+    let dir = dir.display().to_string();
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Busy { dir },
+        TantivyError::IncompatibleIndex(inc) => IndexError::Incompatible {
+            dir,
+            reason: format!("{inc:?}"),
+        },
+        TantivyError::SchemaError(reason) => IndexError::Incompatible { dir, reason },
+        source => IndexError::Tantivy { dir, source },
+    }
+}
+
+fn dir_size(dir: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let meta = entry?.metadata()?;
+        if meta.is_file() {
+            total += meta.len();
+        }
+    }
+    Ok(total)
+}

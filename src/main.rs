@@ -1,0 +1,40 @@
+//! The `dossier` binary: parse the command line, run one command, map the result to an exit code
+//! (0 results, 1 no results, 2 error; a closed pipe is not an error).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use commands::{IndexLocation, Status};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let location = IndexLocation::new(cli.index);
+    let result = match &cli.command {
+        Command::Ingest(args) => commands::ingest::run(&location, args),
+        Command::Search(args) => commands::search::run(&location, args),
+        Command::Show(args) => commands::show::run(&location, args),
+        Command::Stats(args) => commands::stats::run(&location, args),
+    };
+    let status = match result {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => Status::Found,
+        Err(err) => {
+            eprintln!("dossier: error: {err:#}");
+            Status::Error
+        }
+    };
+    ExitCode::from(status as u8)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

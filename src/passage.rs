@@ -1,0 +1,81 @@
+//! Plain data shared by every stage of the pipeline: a [`Document`] read from a file and the
+//! [`Passage`]s it is cut into.
+//!
+//! A passage is the unit analysts read, cite and paste. Its citation fields (`path`, lines and
+//! bytes) always point at the real text in the real source file; nothing in this module knows
+//! about tantivy, the CLI or output formats.
+
+use serde::{Deserialize, Serialize};
+
+/// One paragraph-sized passage with its exact citation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passage {
+    /// `<doc_id>#<paragraph>`: unique in the index, stable across re-ingests of the same file.
+    pub passage_id: String,
+    /// The document this passage belongs to.
+    pub doc_id: String,
+    /// The document title.
+    pub title: String,
+    /// The heading this passage sits under, if any.
+    pub section: Option<String>,
+    /// 1-based position of the passage in its document, in document order.
+    pub paragraph: u64,
+    /// The source file, as given to `dossier ingest` (normalised).
+    pub path: String,
+    /// First line of the passage in the source file (1-based).
+    pub line_start: u64,
+    /// Last line of the passage in the source file (1-based, inclusive).
+    pub line_end: u64,
+    /// Byte offset in the source file where the passage starts.
+    pub byte_start: u64,
+    /// Byte offset in the source file where the passage ends (exclusive).
+    pub byte_end: u64,
+    /// The passage text with its whitespace normalised (runs of whitespace, including line
+    /// breaks, become one space).
+    pub text: String,
+}
+
+/// A source document, chunked and ready to be indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Stable identifier: the path as given, normalised (see [`crate::ingest::doc_id_for`]).
+    pub doc_id: String,
+    /// The file the passages cite.
+    pub path: String,
+    /// The title read from the document (or its file name when it has none).
+    pub title: String,
+    /// Hex digest of the file's bytes; an unchanged digest means nothing to re-index.
+    pub content_hash: String,
+    /// Size of the source in bytes.
+    pub bytes: u64,
+    /// The passages in document order.
+    pub passages: Vec<Passage>,
+}
+
+/// Collapses every run of whitespace (spaces, tabs, line breaks) into one space and trims the
+/// ends. Passage text is stored and searched in this form.
+pub fn normalize_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_is_collapsed_and_trimmed() {
+        assert_eq!(
+            normalize_whitespace("  a\tb\r\n\n c  "),
+            "a b c",
+            "tabs, CRLF and blank lines all become single spaces"
+        );
+        assert_eq!(normalize_whitespace(" \n "), "");
+    }
+}

@@ -1,0 +1,585 @@
+//! The query language: parsing what the analyst typed into a [`QueryExpr`] tree.
+//!
+//! ```text
+//! words            every word must match (falls back to any word when nothing has them all)
+//! "a phrase"       the words next to each other, in order;  "a phrase"~3  up to 3 positions apart
+//! -word  NOT word  exclude;  +word  require (also in the any-word fallback)
+//! a OR b           either (OR binds tighter than the implicit AND:  iran OR tehran sanctions)
+//! a AND b          both (also what a space means)
+//! ( ... )          grouping
+//! title:w section:"p"   search one field only
+//! snap*            every word starting with `snap`
+//! ```
+//!
+//! Parsing is separate from analysis: this module only knows the syntax. Errors carry the
+//! character column where the problem is, so the CLI can point at it.
+
+use std::fmt;
+
+/// Fields a query word can be restricted to with `field:`.
+pub const QUERY_FIELDS: &[&str] = &["title", "section", "text"];
+
+/// Where a leaf searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Body, title and section (title and section with lower weight).
+    All,
+    Title,
+    Section,
+    /// The passage body only (`text:`).
+    Body,
+}
+
+/// What a leaf matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeafKind {
+    /// A word as typed (may analyze to several tokens, e.g. `snap-back`: then a phrase).
+    Word(String),
+    /// A quoted phrase with its slop.
+    Phrase { text: String, slop: u32 },
+    /// `word*`.
+    Prefix(String),
+}
+
+/// A searchable unit of the query with the span it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaf {
+    pub scope: Scope,
+    pub kind: LeafKind,
+    /// Character columns (1-based, inclusive start) of the leaf in the query.
+    pub column: usize,
+}
+
+/// How a clause of a conjunction takes part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occur {
+    /// A plain clause: required in the default all-words mode, optional in the fallback.
+    Default,
+    /// `+clause`: required in every mode.
+    Require,
+    /// `-clause` or `NOT clause`.
+    Exclude,
+}
+
+/// The parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryExpr {
+    Leaf(Leaf),
+    /// Clauses joined by spaces or `AND`; `explicit` when the user wrote `AND` (no fallback then).
+    And {
+        clauses: Vec<(Occur, QueryExpr)>,
+        explicit: bool,
+    },
+    Or(Vec<QueryExpr>),
+}
+
+/// A query the parser cannot read, with the 1-based character column of the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (at column {column})")]
+pub struct QueryError {
+    pub message: String,
+    pub column: usize,
+}
+
+impl QueryError {
+    fn new(column: usize, message: impl fmt::Display) -> QueryError {
+        QueryError {
+            message: message.to_string(),
+            column,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Quoted { text: String, slop: u32 },
+    Field(String),
+    LParen,
+    RParen,
+    Or,
+    And,
+    Not,
+    Plus,
+    Minus,
+}
+
+fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    // Whether the previous character ends a term (so `-`/`+` here would be inside a word).
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        match c {
+            '(' => {
+                toks.push((column, Tok::LParen));
+                i += 1;
+            }
+            ')' => {
+                toks.push((column, Tok::RParen));
+                i += 1;
+            }
+            '"' | '“' | '”' => {
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&q| q == '"' || q == '”' || q == '“')
+                    .ok_or_else(|| QueryError::new(column, "unclosed quote: add a closing `\"`"))?;
+                let text: String = chars[i + 1..i + 1 + close].iter().collect();
+                i += close + 2;
+                let mut slop = 0;
+                if chars.get(i) == Some(&'~') {
+                    let digits: String = chars[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect();
+                    if digits.is_empty() {
+                        return Err(QueryError::new(
+                            i + 1,
+                            "`~` after a phrase needs a number, as in \"maximum pressure\"~2",
+                        ));
+                    }
+                    slop = digits.parse().map_err(|_| {
+                        QueryError::new(i + 1, format!("phrase distance `{digits}` is too large"))
+                    })?;
+                    i += 1 + digits.len();
+                }
+                if text.trim().is_empty() {
+                    return Err(QueryError::new(column, "empty phrase `\"\"`"));
+                }
+                toks.push((column, Tok::Quoted { text, slop }));
+            }
+            '-' | '+'
+                if chars
+                    .get(i + 1)
+                    .is_some_and(|n| !n.is_whitespace() && *n != ')') =>
+            {
+                toks.push((column, if c == '-' { Tok::Minus } else { Tok::Plus }));
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')' | '"' | '“' | '”')
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                match word.as_str() {
+                    "OR" | "||" => toks.push((column, Tok::Or)),
+                    "AND" | "&&" => toks.push((column, Tok::And)),
+                    "NOT" => toks.push((column, Tok::Not)),
+                    _ => {
+                        if let Some((field, rest)) = split_field(&word) {
+                            toks.push((column, Tok::Field(field.to_owned())));
+                            if !rest.is_empty() {
+                                toks.push((
+                                    column + field.chars().count() + 1,
+                                    Tok::Word(rest.to_owned()),
+                                ));
+                            }
+                        } else {
+                            toks.push((column, Tok::Word(word)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(toks)
+}
+
+/// `name:rest` where `name` looks like a field name (`http://x` and `12:30` are words).
+fn split_field(word: &str) -> Option<(&str, &str)> {
+    let (name, rest) = word.split_once(':')?;
+    let is_name = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        && !rest.starts_with('/');
+    is_name.then_some((name, rest))
+}
+
+/// Parses a query string.
+pub fn parse(input: &str) -> Result<QueryExpr, QueryError> {
+    let toks = lex(input)?;
+    if toks.is_empty() {
+        return Err(QueryError::new(1, "empty query: give at least one word"));
+    }
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end_column: input.chars().count() + 1,
+    };
+    let expr = p.conjunction()?;
+    if let Some((column, tok)) = p.toks.get(p.pos) {
+        let what = match tok {
+            Tok::RParen => "unmatched `)`".to_owned(),
+            other => format!("unexpected {other:?}"),
+        };
+        return Err(QueryError::new(*column, what));
+    }
+    check_not_only_exclusions(&expr, 1)?;
+    Ok(expr)
+}
+
+struct Parser {
+    toks: Vec<(usize, Tok)>,
+    pos: usize,
+    end_column: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(_, t)| t)
+    }
+
+    fn column(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end_column, |(c, _)| *c)
+    }
+
+    /// clause ((AND)? clause)*
+    fn conjunction(&mut self) -> Result<QueryExpr, QueryError> {
+        let mut clauses = Vec::new();
+        let mut explicit = false;
+        loop {
+            match self.peek() {
+                None | Some(Tok::RParen) => break,
+                Some(Tok::And) => {
+                    if clauses.is_empty() {
+                        return Err(QueryError::new(
+                            self.column(),
+                            "`AND` needs a word before it",
+                        ));
+                    }
+                    explicit = true;
+                    self.pos += 1;
+                    if matches!(
+                        self.peek(),
+                        None | Some(Tok::RParen) | Some(Tok::Or) | Some(Tok::And)
+                    ) {
+                        return Err(QueryError::new(
+                            self.column(),
+                            "`AND` needs a word after it",
+                        ));
+                    }
+                    continue;
+                }
+                Some(Tok::Or) => {
+                    return Err(QueryError::new(
+                        self.column(),
+                        "`OR` needs a word before it",
+                    ));
+                }
+                _ => {}
+            }
+            let occur = match self.peek() {
+                Some(Tok::Minus | Tok::Not) => {
+                    self.pos += 1;
+                    Occur::Exclude
+                }
+                Some(Tok::Plus) => {
+                    self.pos += 1;
+                    Occur::Require
+                }
+                _ => Occur::Default,
+            };
+            let expr = self.disjunction()?;
+            clauses.push((occur, expr));
+        }
+        if clauses.is_empty() {
+            return Err(QueryError::new(self.column(), "expected a word here"));
+        }
+        if clauses.len() == 1 && clauses[0].0 == Occur::Default {
+            return Ok(clauses.pop().expect("one clause").1);
+        }
+        Ok(QueryExpr::And { clauses, explicit })
+    }
+
+    /// primary (OR primary)*
+    fn disjunction(&mut self) -> Result<QueryExpr, QueryError> {
+        let mut alternatives = vec![self.primary(Scope::All)?];
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            if matches!(
+                self.peek(),
+                None | Some(Tok::RParen) | Some(Tok::Or) | Some(Tok::And)
+            ) {
+                return Err(QueryError::new(self.column(), "`OR` needs a word after it"));
+            }
+            if matches!(self.peek(), Some(Tok::Minus | Tok::Not | Tok::Plus)) {
+                return Err(QueryError::new(
+                    self.column(),
+                    "`+`, `-` and `NOT` cannot follow `OR`: group the alternative in parentheses",
+                ));
+            }
+            alternatives.push(self.primary(Scope::All)?);
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.pop().expect("one alternative")
+        } else {
+            QueryExpr::Or(alternatives)
+        })
+    }
+
+    fn primary(&mut self, scope: Scope) -> Result<QueryExpr, QueryError> {
+        let column = self.column();
+        let Some(tok) = self.peek().cloned() else {
+            return Err(QueryError::new(
+                column,
+                "the query ends where a word was expected",
+            ));
+        };
+        self.pos += 1;
+        match tok {
+            Tok::LParen => {
+                let inner = self.conjunction()?;
+                if self.peek() != Some(&Tok::RParen) {
+                    return Err(QueryError::new(column, "unclosed `(`: add a closing `)`"));
+                }
+                self.pos += 1;
+                Ok(rescope(inner, scope))
+            }
+            Tok::Field(name) => {
+                if scope != Scope::All {
+                    return Err(QueryError::new(
+                        column,
+                        "a field cannot be nested in another field",
+                    ));
+                }
+                let scope = match name.as_str() {
+                    "title" => Scope::Title,
+                    "section" => Scope::Section,
+                    "text" | "body" => Scope::Body,
+                    other => {
+                        return Err(QueryError::new(
+                            column,
+                            format!(
+                                "unknown field `{other}:` (fields: {})",
+                                QUERY_FIELDS.join(", ")
+                            ),
+                        ))
+                    }
+                };
+                if matches!(
+                    self.peek(),
+                    None | Some(Tok::RParen) | Some(Tok::Or) | Some(Tok::And)
+                ) {
+                    return Err(QueryError::new(
+                        column,
+                        format!("`{name}:` needs a word after it"),
+                    ));
+                }
+                self.primary(scope)
+            }
+            Tok::Word(word) => word_leaf(&word, scope, column).map(QueryExpr::Leaf),
+            Tok::Quoted { text, slop } => Ok(QueryExpr::Leaf(Leaf {
+                scope,
+                kind: LeafKind::Phrase { text, slop },
+                column,
+            })),
+            Tok::RParen => Err(QueryError::new(column, "unmatched `)`")),
+            Tok::Or | Tok::And => Err(QueryError::new(column, "expected a word here")),
+            Tok::Not | Tok::Plus | Tok::Minus => Err(QueryError::new(
+                column,
+                "`+`, `-` and `NOT` go before a word, not after `OR` or a field",
+            )),
+        }
+    }
+}
+
+fn rescope(expr: QueryExpr, scope: Scope) -> QueryExpr {
+    if scope == Scope::All {
+        return expr;
+    }
+    match expr {
+        QueryExpr::Leaf(mut leaf) => {
+            leaf.scope = scope;
+            QueryExpr::Leaf(leaf)
+        }
+        QueryExpr::And { clauses, explicit } => QueryExpr::And {
+            clauses: clauses
+                .into_iter()
+                .map(|(o, e)| (o, rescope(e, scope)))
+                .collect(),
+            explicit,
+        },
+        QueryExpr::Or(alts) => QueryExpr::Or(alts.into_iter().map(|e| rescope(e, scope)).collect()),
+    }
+}
+
+fn word_leaf(word: &str, scope: Scope, column: usize) -> Result<Leaf, QueryError> {
+    let stripped = word.trim_end_matches('*');
+    if let Some(star) = stripped.find('*') {
+        let at = column + stripped[..star].chars().count();
+        return Err(QueryError::new(
+            at,
+            "`*` only works at the end of a word, as in snap*",
+        ));
+    }
+    if word.contains('~') {
+        let at = column + word[..word.find('~').unwrap_or(0)].chars().count();
+        return Err(QueryError::new(
+            at,
+            "`~N` is only supported after a quoted phrase, as in \"maximum pressure\"~2",
+        ));
+    }
+    let kind = if stripped.len() < word.len() {
+        if stripped.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return Err(QueryError::new(
+                column,
+                format!("prefix `{word}` is too short: give at least two letters before `*`"),
+            ));
+        }
+        LeafKind::Prefix(stripped.to_owned())
+    } else {
+        LeafKind::Word(word.to_owned())
+    };
+    Ok(Leaf {
+        scope,
+        kind,
+        column,
+    })
+}
+
+/// A group made only of exclusions matches nothing: say so instead of returning no hits.
+fn check_not_only_exclusions(expr: &QueryExpr, column: usize) -> Result<(), QueryError> {
+    match expr {
+        QueryExpr::Leaf(_) => Ok(()),
+        QueryExpr::Or(alts) => alts
+            .iter()
+            .try_for_each(|a| check_not_only_exclusions(a, column)),
+        QueryExpr::And { clauses, .. } => {
+            if clauses.iter().all(|(o, _)| *o == Occur::Exclude) {
+                return Err(QueryError::new(
+                    first_column(expr).unwrap_or(column),
+                    "nothing to search for: `-word` only excludes; add a word to find",
+                ));
+            }
+            clauses
+                .iter()
+                .try_for_each(|(_, e)| check_not_only_exclusions(e, column))
+        }
+    }
+}
+
+fn first_column(expr: &QueryExpr) -> Option<usize> {
+    match expr {
+        QueryExpr::Leaf(l) => Some(l.column),
+        QueryExpr::Or(alts) => alts.first().and_then(first_column),
+        QueryExpr::And { clauses, .. } => clauses.first().and_then(|(_, e)| first_column(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(w: &str, column: usize) -> QueryExpr {
+        QueryExpr::Leaf(Leaf {
+            scope: Scope::All,
+            kind: LeafKind::Word(w.into()),
+            column,
+        })
+    }
+
+    #[test]
+    fn words_are_an_implicit_conjunction() {
+        assert_eq!(
+            parse("irgc sanctions").unwrap(),
+            QueryExpr::And {
+                clauses: vec![
+                    (Occur::Default, word("irgc", 1)),
+                    (Occur::Default, word("sanctions", 6))
+                ],
+                explicit: false
+            }
+        );
+    }
+
+    #[test]
+    fn or_binds_tighter_than_and() {
+        let q = parse("iran OR tehran sanctions").unwrap();
+        let QueryExpr::And { clauses, .. } = q else {
+            panic!("{q:?}")
+        };
+        assert_eq!(clauses.len(), 2);
+        assert!(matches!(clauses[0].1, QueryExpr::Or(ref a) if a.len() == 2));
+    }
+
+    #[test]
+    fn phrases_slop_prefix_fields_and_modifiers() {
+        let q =
+            parse("\"maximum pressure\"~2 snap* -israel +title:iran section:(war peace)").unwrap();
+        let QueryExpr::And { clauses, .. } = q else {
+            panic!()
+        };
+        assert!(matches!(
+            &clauses[0].1,
+            QueryExpr::Leaf(Leaf {
+                kind: LeafKind::Phrase { slop: 2, .. },
+                ..
+            })
+        ));
+        assert!(
+            matches!(&clauses[1].1, QueryExpr::Leaf(Leaf { kind: LeafKind::Prefix(p), .. }) if p == "snap")
+        );
+        assert_eq!(clauses[2].0, Occur::Exclude);
+        assert_eq!(clauses[3].0, Occur::Require);
+        assert!(matches!(
+            &clauses[3].1,
+            QueryExpr::Leaf(Leaf {
+                scope: Scope::Title,
+                ..
+            })
+        ));
+        let QueryExpr::And { clauses: inner, .. } = &clauses[4].1 else {
+            panic!()
+        };
+        assert!(inner.iter().all(|(_, e)| matches!(
+            e,
+            QueryExpr::Leaf(Leaf {
+                scope: Scope::Section,
+                ..
+            })
+        )));
+    }
+
+    #[test]
+    fn hyphens_inside_words_are_not_exclusions() {
+        assert_eq!(parse("snap-back").unwrap(), word("snap-back", 1));
+    }
+
+    #[test]
+    fn errors_name_the_problem_and_the_column() {
+        let cases = [
+            ("\"maximum pressure", 1, "unclosed quote"),
+            ("(iran OR tehran", 1, "unclosed `(`"),
+            ("iran)", 5, "unmatched `)`"),
+            ("iran OR", 8, "`OR` needs a word after it"),
+            ("OR iran", 1, "`OR` needs a word before it"),
+            ("country:IRN", 1, "unknown field `country:`"),
+            ("-iran", 2, "nothing to search for"),
+            ("s*", 1, "too short"),
+            ("sn*ap", 3, "only works at the end"),
+            ("\"a b\"~x", 6, "needs a number"),
+            ("", 1, "empty query"),
+            ("title:", 1, "needs a word after it"),
+        ];
+        for (query, column, needle) in cases {
+            let err = parse(query).expect_err(query);
+            assert!(err.message.contains(needle), "{query:?}: {err}");
+            assert_eq!(err.column, column, "{query:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn urls_and_times_are_words_not_fields() {
+        assert!(parse("https://example.org").is_ok());
+        assert!(parse("12:30").is_ok());
+    }
+}

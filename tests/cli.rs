@@ -1,0 +1,603 @@
+//! End-to-end tests: the real `dossier` binary on copies of `fixtures/` in temp dirs, its JSON
+//! output decoded and checked against the source files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use dossier::passage::normalize_whitespace;
+use serde::Deserialize;
+
+const SEED: &str = "fixtures/seed/will-iran-and-the-us-retreat.txt";
+/// The fixture corpus (the fixtures' own README is not part of it).
+const CORPUS: &[&str] = &["fixtures/commentary", "fixtures/seed", "fixtures/ungd"];
+
+#[derive(Debug, Deserialize)]
+struct SearchJson {
+    query: String,
+    total_hits: usize,
+    match_mode: String,
+    hits: Vec<HitJson>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HitJson {
+    rank: usize,
+    score: f32,
+    passage_id: String,
+    doc_id: String,
+    title: String,
+    section: Option<String>,
+    paragraph: u64,
+    path: String,
+    line_start: u64,
+    line_end: u64,
+    byte_start: u64,
+    byte_end: u64,
+    text: String,
+    highlights: Vec<[usize; 2]>,
+}
+
+/// A temp dir holding a copy of the fixtures; commands run inside it.
+struct TestEnv {
+    dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    fn new() -> TestEnv {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &dir.path().join("fixtures"),
+        );
+        TestEnv { dir }
+    }
+
+    /// A fresh env with the fixtures ingested into `idx/`.
+    fn ingested() -> TestEnv {
+        let env = TestEnv::new();
+        let out = env.run(&[&["ingest", "--index", "idx"], CORPUS].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        env
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("DOSSIER_INDEX")
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = self.command(args).output().unwrap();
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "dossier panicked: {}",
+            stderr(&out)
+        );
+        out
+    }
+
+    fn search(&self, query: &str, extra: &[&str]) -> (SearchJson, Output) {
+        let mut args = vec!["search", query, "--index", "idx", "--format", "json"];
+        if !extra.contains(&"--limit") {
+            args.extend(["--limit", "1000"]);
+        }
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {} / {}", stdout(&out), stderr(&out)));
+        (json, out)
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The cited bytes of the cited file hold the hit's text, and the cited lines hold those bytes.
+fn assert_citation_exact(env: &TestEnv, hit: &HitJson) {
+    let source = std::fs::read_to_string(env.path(&hit.path)).unwrap();
+    let (start, end) = (hit.byte_start as usize, hit.byte_end as usize);
+    assert_eq!(
+        normalize_whitespace(&source[start..end]),
+        hit.text,
+        "bytes {start}..{end} of {}",
+        hit.path
+    );
+    let line_of = |byte: usize| {
+        source.as_bytes()[..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1
+    };
+    assert_eq!(
+        line_of(start),
+        hit.line_start,
+        "line_start of {}",
+        hit.passage_id
+    );
+    assert_eq!(
+        line_of(end - 1),
+        hit.line_end,
+        "line_end of {}",
+        hit.passage_id
+    );
+    assert_eq!(hit.passage_id, format!("{}#{}", hit.doc_id, hit.paragraph));
+    for [s, e] in &hit.highlights {
+        assert!(
+            s < e && *e <= hit.text.len(),
+            "highlight {s}..{e} outside the text"
+        );
+    }
+}
+
+#[test]
+fn snapback_finds_the_araghchi_paragraph_of_the_seed_article() {
+    let env = TestEnv::ingested();
+    let (json, out) = env.search("snapback", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let hit = json
+        .hits
+        .iter()
+        .find(|h| h.path == SEED)
+        .expect("the seed article is among the hits");
+    assert_eq!(hit.line_start, 17);
+    assert_eq!(hit.line_end, 17);
+    assert_eq!(hit.paragraph, 7);
+    assert!(hit
+        .text
+        .starts_with("Abbas Araghchi, Iran’s foreign minister"));
+    assert_eq!(
+        hit.section.as_deref(),
+        Some("Peace From the Barrel of a Gun: Trump’s Narrative of Coercive Diplomacy")
+    );
+    assert_eq!(
+        hit.title,
+        "Will Iran and the United States Retreat From Their Positions?"
+    );
+    let lit: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|[s, e]| &hit.text[*s..*e])
+        .collect();
+    assert_eq!(lit, ["snapback"]);
+    assert_citation_exact(&env, hit);
+
+    // The text format cites the same line.
+    let out = env.run(&["search", "snapback", "--index", "idx", "--color", "never"]);
+    assert!(stdout(&out).contains(&format!("{SEED}:17 ¶7 — Will Iran")));
+}
+
+#[test]
+fn a_phrase_returns_exactly_the_passages_containing_it_and_highlights_only_it() {
+    let env = TestEnv::ingested();
+    let (json, _) = env.search("\"maximum pressure\"", &[]);
+    let found: BTreeSet<&str> = json.hits.iter().map(|h| h.passage_id.as_str()).collect();
+
+    // Brute force over every passage of the corpus, chunked by the library.
+    let mut expected = BTreeSet::new();
+    let mut passages = Vec::new();
+    let roots: Vec<PathBuf> = CORPUS.iter().map(|c| env.path(c)).collect();
+    let (sources, _) = dossier::ingest::find_sources(&roots);
+    for source in sources {
+        let doc = dossier::ingest::read_document(&source).unwrap();
+        passages.extend(doc.passages);
+    }
+    for p in &passages {
+        if p.text.to_lowercase().contains("maximum pressure") {
+            expected.insert(p.passage_id.clone());
+        }
+    }
+    let found: BTreeSet<String> = found
+        .iter()
+        .map(|id| {
+            // Passage ids are relative to the cwd of the run; the library ran on absolute paths.
+            env.path(id).to_string_lossy().into_owned()
+        })
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(json.total_hits, expected.len());
+    assert!(expected.len() >= 6, "the fixtures use the phrase widely");
+
+    for hit in &json.hits {
+        assert!(!hit.highlights.is_empty());
+        for [s, e] in &hit.highlights {
+            assert_eq!(
+                hit.text[*s..*e].to_lowercase(),
+                "maximum pressure",
+                "in {}",
+                hit.passage_id
+            );
+        }
+    }
+    // The paragraph with "pressure ... maximum" apart is not a phrase match.
+    assert!(json.hits.iter().all(|h| !h.text.contains("condensate")));
+}
+
+#[test]
+fn every_cited_line_and_byte_range_holds_the_hit_text() {
+    let env = TestEnv::ingested();
+    for query in [
+        "snapback",
+        "sanctions",
+        "\"Security Council\"",
+        "IRGC",
+        "Tehran’s",
+        "résumé",
+        "Zürich",
+        "U.S.",
+        "Kharg OR Hormuz",
+        "nuclear -Israel",
+        "section:deadlock",
+    ] {
+        let (json, out) = env.search(query, &[]);
+        assert_eq!(out.status.code(), Some(0), "{query}: {}", stderr(&out));
+        assert!(!json.hits.is_empty(), "{query}");
+        for hit in &json.hits {
+            assert_citation_exact(&env, hit);
+        }
+    }
+}
+
+#[test]
+fn ranks_scores_and_paging() {
+    let env = TestEnv::ingested();
+    let (all, _) = env.search("sanctions", &[]);
+    assert!(all.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    assert_eq!(all.query, "sanctions");
+    let (page, _) = env.search("sanctions", &["--limit", "3", "--offset", "2"]);
+    assert_eq!(page.total_hits, all.total_hits);
+    assert_eq!(page.hits.len(), 3);
+    assert_eq!(page.hits[0].rank, 3);
+    assert_eq!(page.hits[0].passage_id, all.hits[2].passage_id);
+}
+
+#[test]
+fn jsonl_prints_one_hit_per_line() {
+    let env = TestEnv::ingested();
+    let out = env.run(&[
+        "search", "snapback", "--index", "idx", "--format", "jsonl", "-n", "3",
+    ]);
+    let lines: Vec<HitJson> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2].rank, 3);
+}
+
+#[test]
+fn query_syntax_works_end_to_end() {
+    let env = TestEnv::ingested();
+    let ids = |q: &str| -> Vec<String> {
+        env.search(q, &[])
+            .0
+            .hits
+            .into_iter()
+            .map(|h| h.passage_id)
+            .collect()
+    };
+    // Every word must match.
+    for id in ids("Kharg shadow") {
+        assert!(id.contains("gulf-shipping"), "{id}");
+    }
+    // Exclusion.
+    let excluded = env.search("nuclear -Israel", &[]).0;
+    assert!(excluded
+        .hits
+        .iter()
+        .all(|h| !h.text.to_lowercase().contains("israel")
+            && !h.title.to_lowercase().contains("israel")));
+    // OR.
+    let either = ids("Kharg OR Musandam");
+    assert_eq!(either.len(), 2);
+    // Fields.
+    let titled = env.search("title:timeline", &[]).0;
+    assert!(!titled.hits.is_empty());
+    assert!(titled.hits.iter().all(|h| h.title.contains("Timeline")));
+    // Prefix: a real prefix match, not the bare word.
+    let prefix = env.search("snap*", &[]).0;
+    let lit: BTreeSet<String> = prefix
+        .hits
+        .iter()
+        .flat_map(|h| {
+            h.highlights
+                .iter()
+                .map(|[s, e]| h.text[*s..*e].to_lowercase())
+        })
+        .collect();
+    assert!(lit.contains("snapback"), "{lit:?}");
+    assert!(lit.contains("snap"), "{lit:?}");
+    assert!(lit.iter().all(|w| w.starts_with("snap")));
+    // Sloppy phrase: "pressure was at its maximum" is not in order, "maximum economic pressure"-like
+    // gaps are.
+    let slop = env.search("\"maximum pressure\"~2", &[]).0;
+    assert!(slop.total_hits >= env.search("\"maximum pressure\"", &[]).0.total_hits);
+}
+
+#[test]
+fn no_passage_with_every_word_falls_back_to_any_word() {
+    let env = TestEnv::ingested();
+    let (json, out) = env.search("snapback zzyzxq", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json.match_mode, "any");
+    assert!(!json.hits.is_empty());
+    assert!(stderr(&out).contains("any of them"), "{}", stderr(&out));
+    // An explicit AND means it: no fallback.
+    let (strict, out) = env.search("snapback AND zzyzxq", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(strict.total_hits, 0);
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let env = TestEnv::ingested();
+    assert_eq!(
+        env.run(&["search", "snapback", "--index", "idx"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let none = env.run(&["search", "zzyzxq", "--index", "idx"]);
+    assert_eq!(none.status.code(), Some(1));
+    let bad = env.run(&["search", "\"maximum pressure", "--index", "idx"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn a_malformed_query_names_the_problem_and_where_it_is() {
+    let env = TestEnv::ingested();
+    for (query, needle) in [
+        ("\"maximum pressure", "unclosed quote"),
+        ("(iran OR", "`OR` needs a word after it"),
+        ("iran)", "unmatched `)`"),
+        ("country:IRN", "unknown field `country:`"),
+        ("-israel", "nothing to search for"),
+        ("s*", "too short"),
+        ("— …", "no searchable words"),
+    ] {
+        let out = env.run(&["search", query, "--index", "idx"]);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("bad query") && err.contains(needle),
+            "{query}: {err}"
+        );
+        assert!(err.contains("column"), "{query}: {err}");
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
+fn a_missing_index_is_an_error_naming_dossier_ingest() {
+    let env = TestEnv::new();
+    for args in [
+        vec!["search", "snapback", "--index", "nowhere"],
+        vec!["show", "a.txt#1", "--index", "nowhere"],
+        vec!["stats", "--index", "nowhere"],
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("dossier ingest"), "{}", stderr(&out));
+    }
+    assert!(
+        !env.path("nowhere").exists(),
+        "reading never creates an index"
+    );
+}
+
+#[test]
+fn the_default_index_is_built_from_the_fixtures_on_first_search() {
+    let env = TestEnv::new();
+    let out = env.run(&["search", "snapback", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building it from ./fixtures/"));
+    assert!(stdout(&out).contains(SEED));
+    assert!(
+        !stdout(&out).contains("fixtures/README.md"),
+        "the fixtures' README is not corpus"
+    );
+    // Second run: the index is there, nothing is rebuilt.
+    let again = env.run(&["search", "snapback"]);
+    assert!(!stderr(&again).contains("building"));
+    assert!(env.path("index/meta.json").is_file());
+}
+
+#[test]
+fn the_index_location_comes_from_the_flag_then_the_environment() {
+    let env = TestEnv::ingested();
+    let out = env
+        .command(&["search", "snapback"])
+        .env("DOSSIER_INDEX", "idx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !env.path("index").exists(),
+        "the default index was not built"
+    );
+}
+
+#[test]
+fn reingest_makes_no_duplicates_and_a_changed_file_replaces_its_passages() {
+    let env = TestEnv::ingested();
+    let stats = |env: &TestEnv| -> serde_json::Value {
+        let out = env.run(&["stats", "--index", "idx", "--format", "json"]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = stats(&env);
+    let total = env.search("sanctions", &[]).0.total_hits;
+
+    let again = env.run(&[&["ingest", "--index", "idx"], CORPUS].concat());
+    assert!(stderr(&again).contains("unchanged"), "{}", stderr(&again));
+    assert_eq!(stats(&env)["passages"], before["passages"]);
+    assert_eq!(stats(&env)["documents"], before["documents"]);
+    assert_eq!(env.search("sanctions", &[]).0.total_hits, total);
+
+    // Rewrite one file: one old paragraph gone, one new paragraph.
+    let file = "fixtures/commentary/hard-wrapped-brief.txt";
+    let old = std::fs::read_to_string(env.path(file)).unwrap();
+    assert!(old.contains("Rotterdam"));
+    let new = old.replace("Rotterdam", "Zeebrugge") + "\nA closing note about Valparaiso.\n";
+    std::fs::write(env.path(file), new).unwrap();
+    let out = env.run(&[&["ingest", "--index", "idx"], CORPUS].concat());
+    assert!(stderr(&out).contains("1 replaced"), "{}", stderr(&out));
+
+    assert_eq!(env.search("Rotterdam", &[]).1.status.code(), Some(1));
+    let (z, _) = env.search("Zeebrugge", &[]);
+    assert_eq!(z.total_hits, 1);
+    assert_citation_exact(&env, &z.hits[0]);
+    let (v, _) = env.search("Valparaiso", &[]);
+    assert_eq!(v.total_hits, 1);
+    assert_citation_exact(&env, &v.hits[0]);
+    let passages = before["passages"].as_u64().unwrap();
+    assert_eq!(stats(&env)["passages"].as_u64().unwrap(), passages + 1);
+    assert_eq!(stats(&env)["documents"], before["documents"]);
+}
+
+#[test]
+fn bad_files_are_reported_and_skipped_while_good_ones_are_ingested() {
+    let env = TestEnv::new();
+    let dir = env.path("mixed");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("good.txt"),
+        "Good Title\n\nThe Kharg terminal reopened.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("binary.txt"), b"\x00\x01\x02 not text").unwrap();
+    std::fs::write(dir.join("latin1.txt"), b"Caf\xe9 diplomacy in Gen\xe8ve.\n").unwrap();
+    std::fs::write(dir.join("empty.md"), "").unwrap();
+    std::fs::write(dir.join("report.pdf"), "%PDF-1.4").unwrap();
+    let out = env.run(&["ingest", "mixed", "--index", "idx"]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "errors make the exit code 2: {err}"
+    );
+    assert!(err.contains("binary.txt: binary file"), "{err}");
+    assert!(
+        err.contains("latin1.txt: not valid UTF-8 (first bad byte at offset 3)"),
+        "{err}"
+    );
+    assert!(err.contains("1 documents (1 added)"), "{err}");
+    assert!(err.contains("4 skipped"), "{err}");
+    let (json, _) = env.search("Kharg", &[]);
+    assert_eq!(json.hits[0].path, "mixed/good.txt");
+}
+
+#[test]
+fn a_second_writer_is_told_the_index_is_busy_and_searches_keep_working() {
+    let env = TestEnv::ingested();
+    let index = dossier::index::DossierIndex::open(&env.path("idx")).unwrap();
+    let updater = index.updater().unwrap();
+
+    let out = env.run(&["ingest", "fixtures", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is busy"), "{}", stderr(&out));
+
+    let (json, out) = env.search("snapback", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!json.hits.is_empty());
+    drop(updater);
+    let out = env.run(&["ingest", "fixtures", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn show_prints_a_passage_with_its_neighbours() {
+    let env = TestEnv::ingested();
+    let id = format!("{SEED}#7");
+    let out = env.run(&["show", &id, "-C", "1", "--index", "idx", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["passage"]["line_start"], 17);
+    assert_eq!(json["before"][0]["paragraph"], 6);
+    assert_eq!(json["after"][0]["paragraph"], 8);
+
+    let text = env.run(&["show", &id, "-C", "1", "--index", "idx", "--color", "never"]);
+    let printed = stdout(&text);
+    assert!(printed.contains(&format!("> {SEED}:17 ¶7")), "{printed}");
+    assert!(printed.contains(&format!("  {SEED}:15 ¶6")), "{printed}");
+
+    let missing = env.run(&["show", &format!("{SEED}#99"), "--index", "idx"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("has passages 1–18"),
+        "{}",
+        stderr(&missing)
+    );
+    let bad = env.run(&["show", "no-hash-here", "--index", "idx"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn stats_report_documents_passages_size_and_last_ingest() {
+    let env = TestEnv::ingested();
+    let out = env.run(&["stats", "--index", "idx", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roots: Vec<PathBuf> = CORPUS.iter().map(|c| env.path(c)).collect();
+    let (sources, _) = dossier::ingest::find_sources(&roots);
+    assert_eq!(json["documents"].as_u64().unwrap() as usize, sources.len());
+    assert!(json["passages"].as_u64().unwrap() > 100);
+    assert!(json["size_bytes"].as_u64().unwrap() > 0);
+    assert!(json["last_ingest"].as_str().unwrap().starts_with("20"));
+}
+
+#[test]
+fn the_seed_article_yields_its_eighteen_body_paragraphs() {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
+    let doc = dossier::ingest::document_from_bytes(
+        Path::new(SEED),
+        dossier::ingest::Format::Text,
+        &bytes,
+    )
+    .unwrap();
+    assert_eq!(doc.passages.len(), 18);
+    assert!(doc.passages[..4].iter().all(|p| p.section.is_none()));
+    let sections: BTreeSet<_> = doc
+        .passages
+        .iter()
+        .filter_map(|p| p.section.clone())
+        .collect();
+    assert_eq!(sections.len(), 4);
+    assert!(doc
+        .passages
+        .iter()
+        .all(|p| !p.text.contains("Was this news useful")));
+}
+
+#[test]
+fn color_is_used_only_when_asked_or_on_a_terminal() {
+    let env = TestEnv::ingested();
+    let piped = env.run(&["search", "snapback", "--index", "idx"]);
+    assert!(!stdout(&piped).contains('\x1b'));
+    let always = env.run(&["search", "snapback", "--index", "idx", "--color", "always"]);
+    assert!(stdout(&always).contains("\x1b[1;31msnapback\x1b[0m"));
+}
