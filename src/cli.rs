@@ -26,6 +26,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Print counts and facts about the index
     Stats(StatsArgs),
+    /// Show how files will be cut into passages, without indexing them
+    Chunk(ChunkArgs),
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +44,25 @@ pub struct IngestArgs {
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Split paragraphs longer than this many characters at sentence boundaries
+    #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
+    pub max_passage_chars: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ChunkArgs {
+    /// Files or directories to chunk (.txt and .md)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: passages for people, or passage records as JSON lines
+    #[arg(long, value_enum, default_value_t = ChunkFormat::Text)]
+    pub format: ChunkFormat,
+
+    /// Split paragraphs longer than this many characters at sentence boundaries
+    #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
+    pub max_passage_chars: usize,
 }
 
 #[derive(Debug, Args)]
@@ -70,7 +91,7 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A passage id as printed by search (`<doc_id>#<paragraph>`)
+    /// A passage id as printed by search (`<doc_id>#<paragraph>` or `<doc_id>#<paragraph>.<part>`)
     #[arg(value_name = "PASSAGE_ID")]
     pub passage_id: String,
 
@@ -98,6 +119,12 @@ pub struct StatsArgs {
 pub enum OutputFormat {
     Text,
     Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChunkFormat {
+    Text,
     Jsonl,
 }
 

@@ -18,6 +18,7 @@
 //!     Path::new("brief.txt"),
 //!     ingest::Format::Text,
 //!     "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n".as_bytes(),
+//!     &ingest::ChunkOptions::default(),
 //! ).unwrap();
 //! let index = DossierIndex::create_in_ram();
 //! let mut updater = index.updater().unwrap();

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search::run(&location, args),
         Command::Show(args) => commands::show::run(&location, args),
         Command::Stats(args) => commands::stats::run(&location, args),
+        Command::Chunk(args) => commands::chunk::run(args),
     };
     let status = match result {
         Ok(status) => status,
@@ -32,9 +33,13 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 /// One paragraph-sized passage with its exact citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
-    /// `<doc_id>#<paragraph>`: unique in the index, stable across re-ingests of the same file.
+    /// `<doc_id>#<paragraph>` or `<doc_id>#<paragraph>.<part>`: unique in the index, stable
+    /// across re-ingests of the same file.
     pub passage_id: String,
     /// The document this passage belongs to.
     pub doc_id: String,
@@ -18,8 +19,12 @@ pub struct Passage {
     pub title: String,
     /// The heading this passage sits under, if any.
     pub section: Option<String>,
-    /// 1-based position of the passage in its document, in document order.
+    /// 1-based position of the paragraph in its document, in document order.
     pub paragraph: u64,
+    /// When a long paragraph was split at sentence boundaries: the 1-based part (`¶12.2`).
+    pub part: Option<u32>,
+    /// The number the source gives the paragraph itself (`"22"` for `22.<TAB>…`), if any.
+    pub source_paragraph: Option<String>,
     /// The source file, as given to `dossier ingest` (normalised).
     pub path: String,
     /// First line of the passage in the source file (1-based).
@@ -35,6 +40,21 @@ pub struct Passage {
     pub text: String,
 }
 
+impl Passage {
+    /// `12` or `12.2`: the paragraph and, for a split paragraph, the part.
+    pub fn number(&self) -> String {
+        passage_number(self.paragraph, self.part)
+    }
+}
+
+/// `12` or `12.2`: how passages are numbered in ids and citations.
+pub fn passage_number(paragraph: u64, part: Option<u32>) -> String {
+    match part {
+        Some(part) => format!("{paragraph}.{part}"),
+        None => paragraph.to_string(),
+    }
+}
+
 /// A source document, chunked and ready to be indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -48,6 +68,8 @@ pub struct Document {
     pub content_hash: String,
     /// Size of the source in bytes.
     pub bytes: u64,
+    /// How the chunker read the document's layout.
+    pub layout: crate::ingest::chunk::Layout,
     /// The passages in document order.
     pub passages: Vec<Passage>,
 }

@@ -29,6 +29,8 @@ struct HitJson {
     title: String,
     section: Option<String>,
     paragraph: u64,
+    part: Option<u32>,
+    source_paragraph: Option<String>,
     path: String,
     line_start: u64,
     line_end: u64,
@@ -118,16 +120,27 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The cited bytes of the cited file hold the hit's text, and the cited lines hold those bytes.
+/// The cited bytes of the cited file hold the hit's text (page furniture the chunker dropped
+/// aside, and end-of-line hyphens it undid), and the cited lines hold those bytes.
 fn assert_citation_exact(env: &TestEnv, hit: &HitJson) {
     let source = std::fs::read_to_string(env.path(&hit.path)).unwrap();
     let (start, end) = (hit.byte_start as usize, hit.byte_end as usize);
-    assert_eq!(
-        normalize_whitespace(&source[start..end]),
-        hit.text,
-        "bytes {start}..{end} of {}",
-        hit.path
-    );
+    let kept: Vec<&str> = source[start..end]
+        .lines()
+        .filter(|l| !dossier::ingest::debris::is_page_furniture(l))
+        .collect();
+    let kept = kept.join("\n");
+    if kept.contains("-\n") {
+        let squash = |s: &str| s.replace(['-', ' ', '\n'], "");
+        assert_eq!(squash(&normalize_whitespace(&kept)), squash(&hit.text));
+    } else {
+        assert_eq!(
+            normalize_whitespace(&kept),
+            hit.text,
+            "bytes {start}..{end} of {}",
+            hit.path
+        );
+    }
     let line_of = |byte: usize| {
         source.as_bytes()[..byte]
             .iter()
@@ -147,7 +160,11 @@ fn assert_citation_exact(env: &TestEnv, hit: &HitJson) {
         "line_end of {}",
         hit.passage_id
     );
-    assert_eq!(hit.passage_id, format!("{}#{}", hit.doc_id, hit.paragraph));
+    let number = match hit.part {
+        Some(part) => format!("{}.{part}", hit.paragraph),
+        None => hit.paragraph.to_string(),
+    };
+    assert_eq!(hit.passage_id, format!("{}#{number}", hit.doc_id));
     for [s, e] in &hit.highlights {
         assert!(
             s < e && *e <= hit.text.len(),
@@ -205,7 +222,7 @@ fn a_phrase_returns_exactly_the_passages_containing_it_and_highlights_only_it() 
     let roots: Vec<PathBuf> = CORPUS.iter().map(|c| env.path(c)).collect();
     let (sources, _) = dossier::ingest::find_sources(&roots);
     for source in sources {
-        let doc = dossier::ingest::read_document(&source).unwrap();
+        let doc = dossier::ingest::read_document(&source, &Default::default()).unwrap();
         passages.extend(doc.passages);
     }
     for p in &passages {
@@ -577,6 +594,7 @@ fn the_seed_article_yields_its_eighteen_body_paragraphs() {
         Path::new(SEED),
         dossier::ingest::Format::Text,
         &bytes,
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(doc.passages.len(), 18);
@@ -600,4 +618,96 @@ fn color_is_used_only_when_asked_or_on_a_terminal() {
     assert!(!stdout(&piped).contains('\x1b'));
     let always = env.run(&["search", "snapback", "--index", "idx", "--color", "always"]);
     assert!(stdout(&always).contains("\x1b[1;31msnapback\x1b[0m"));
+}
+
+#[test]
+fn chunk_shows_the_passages_ingest_would_index() {
+    let env = TestEnv::new();
+    let out = env.run(&["chunk", "fixtures/ungd", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let passages: Vec<HitJson> = stdout(&out)
+        .lines()
+        .map(|l| {
+            // Chunk records are search hits without rank, score and highlights.
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["rank"] = 0.into();
+            v["score"] = 0.0.into();
+            v["highlights"] = serde_json::json!([]);
+            serde_json::from_value(v).unwrap()
+        })
+        .collect();
+    for p in &passages {
+        assert_citation_exact(&env, p);
+        assert!(p.text.chars().count() <= 1500 || !p.text.trim_end_matches('.').contains(". "));
+        assert!(!p.text.contains("27/55") && !p.text.contains("A/70/PV.22 01/10/2015"));
+    }
+    // Hard-wrapped speech: rebuilt paragraphs, not one blob and not 50-character fragments.
+    let usa: Vec<&HitJson> = passages
+        .iter()
+        .filter(|p| p.path.ends_with("USA_60_2005.txt"))
+        .collect();
+    assert!(usa.len() > 15, "{} passages", usa.len());
+    let median = {
+        let mut l: Vec<usize> = usa.iter().map(|p| p.text.len()).collect();
+        l.sort_unstable();
+        l[l.len() / 2]
+    };
+    assert!(
+        (200..1500).contains(&median),
+        "median passage {median} bytes"
+    );
+    // Numbered 1970 speech: the record's own numbers, outside the text.
+    let irn: Vec<&HitJson> = passages
+        .iter()
+        .filter(|p| p.path.ends_with("IRN_25_1970.txt"))
+        .collect();
+    assert_eq!(irn[0].source_paragraph.as_deref(), Some("31"));
+    assert!(
+        irn.iter()
+            .all(|p| !p.text.starts_with(|c: char| c.is_ascii_digit())
+                || p.source_paragraph.is_none())
+    );
+
+    let text = env.run(&["chunk", "fixtures/ungd/IRN_25_1970.txt"]);
+    let printed = stdout(&text);
+    assert!(printed.contains("one paragraph per line"), "{printed}");
+    assert!(
+        printed.contains("¶1 (source ¶31) — Iran — UN General Debate 1970"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn long_paragraphs_are_split_into_parts_that_search_and_show_cite() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "ingest",
+        "fixtures/ungd",
+        "--index",
+        "idx",
+        "--max-passage-chars",
+        "300",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (json, _) = env.search("sanctions", &[]);
+    let part = json
+        .hits
+        .iter()
+        .find(|h| h.part == Some(2))
+        .expect("some hit is a second part");
+    assert_citation_exact(&env, part);
+    let shown = env.run(&[
+        "show",
+        &part.passage_id,
+        "-C",
+        "1",
+        "--index",
+        "idx",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["before"][0]["part"], 1);
+    assert_eq!(shown["before"][0]["paragraph"], part.paragraph);
 }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use dossier::index::{DossierIndex, IndexError, IngestOutcome};
-use dossier::ingest::{find_sources, read_document, Skip};
+use dossier::ingest::{find_sources, read_document, ChunkOptions, Skip};
 
 use super::{IndexLocation, Status};
 use crate::cli::IngestArgs;
@@ -25,6 +25,9 @@ pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status
         updater.clear()?;
     }
 
+    let options = ChunkOptions {
+        max_chars: args.max_passage_chars,
+    };
     let (sources, mut skips) = find_sources(&args.paths);
     for skip in skips.iter().filter(|s| s.reason.is_error()) {
         report(skip);
@@ -32,7 +35,7 @@ pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut passages, mut bytes) = (0usize, 0u64);
     for source in sources {
-        match read_document(&source) {
+        match read_document(&source, &options) {
             Ok(doc) => {
                 bytes += doc.bytes;
                 let outcome = updater.upsert(&doc)?;
@@ -46,10 +49,8 @@ pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status
                     path: source.path,
                     reason,
                 };
-                if skip.reason.is_error() {
+                if skip.reason.is_error() || !args.quiet {
                     report(&skip);
-                } else if !args.quiet {
-                    eprintln!("dossier: skipped {}: {}", skip.path.display(), skip.reason);
                 }
                 skips.push(skip);
             }
@@ -90,7 +91,7 @@ fn outcome_name(outcome: IngestOutcome) -> &'static str {
     }
 }
 
-fn report(skip: &Skip) {
+pub fn report(skip: &Skip) {
     eprintln!(
         "dossier: error: skipped {}: {}",
         skip.path.display(),

@@ -1,5 +1,6 @@
 //! One module per subcommand: turns parsed arguments into library calls and picks the printer.
 
+pub mod chunk;
 pub mod ingest;
 pub mod search;
 pub mod show;
@@ -63,6 +64,7 @@ pub fn open_for_reading(location: &IndexLocation) -> anyhow::Result<DossierIndex
                 paths: demo_paths()?,
                 rebuild: false,
                 quiet: false,
+                max_passage_chars: dossier::ingest::chunk::DEFAULT_MAX_CHARS,
             };
             ingest::run(location, &args)?;
             Ok(DossierIndex::open(&location.dir)?)

@@ -9,28 +9,22 @@ use crate::cli::ShowArgs;
 
 pub fn run(location: &IndexLocation, args: &ShowArgs) -> anyhow::Result<Status> {
     let index = open_for_reading(location)?;
-    let Some((doc_id, paragraph)) = args
-        .passage_id
-        .rsplit_once('#')
-        .and_then(|(d, n)| Some((d, n.parse::<u64>().ok()?)))
-    else {
+    let Some((doc_id, number)) = args.passage_id.rsplit_once('#') else {
         anyhow::bail!(
             "`{}` is not a passage id: passage ids look like `<doc_id>#<paragraph>`, as printed by `dossier search --format json`",
             args.passage_id
         );
     };
     let passages = index.passages_of(doc_id)?;
-    let Some(at) = passages.iter().position(|p| p.paragraph == paragraph) else {
+    let Some(at) = passages.iter().position(|p| p.number() == number) else {
         if passages.is_empty() {
             anyhow::bail!(
                 "no document `{doc_id}` in the index at {}",
                 index.display_dir()
             );
         }
-        anyhow::bail!(
-            "document `{doc_id}` has passages 1–{}, not {paragraph}",
-            passages.len()
-        );
+        let last = passages.last().expect("not empty").number();
+        anyhow::bail!("document `{doc_id}` has passages 1–{last}, not {number}");
     };
     let before = &passages[at.saturating_sub(args.context)..at];
     let after = &passages[at + 1..(at + 1 + args.context).min(passages.len())];

@@ -24,7 +24,7 @@ use crate::passage::Passage;
 pub use writer::{IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +67,11 @@ pub struct Fields {
     pub body: Field,
     pub path: Field,
     pub paragraph: Field,
+    pub part: Field,
+    pub source_paragraph: Field,
+    /// 1-based position of the passage in its document (parts counted): orders `show`'s
+    /// neighbours; `seq == 1` marks one passage per document for counting documents.
+    pub seq: Field,
     pub line_start: Field,
     pub line_end: Field,
     pub byte_start: Field,
@@ -98,8 +103,11 @@ impl Fields {
             section: b.add_text_field("section", text.clone()),
             body: b.add_text_field("body", text),
             path: b.add_text_field("path", STRING | STORED),
-            paragraph: b.add_u64_field(
-                "paragraph",
+            paragraph: b.add_u64_field("paragraph", stored_u64.clone()),
+            part: b.add_u64_field("part", stored_u64.clone()),
+            source_paragraph: b.add_text_field("source_paragraph", STORED),
+            seq: b.add_u64_field(
+                "seq",
                 NumericOptions::default()
                     .set_stored()
                     .set_indexed()
@@ -128,6 +136,9 @@ impl Fields {
             body: get("body")?,
             path: get("path")?,
             paragraph: get("paragraph")?,
+            part: get("part")?,
+            source_paragraph: get("source_paragraph")?,
+            seq: get("seq")?,
             line_start: get("line_start")?,
             line_end: get("line_end")?,
             byte_start: get("byte_start")?,
@@ -275,7 +286,7 @@ impl DossierIndex {
     pub fn stats(&self) -> Result<IndexStats, IndexError> {
         let searcher = self.searcher();
         let first_passages = TermQuery::new(
-            Term::from_field_u64(self.fields.paragraph, 1),
+            Term::from_field_u64(self.fields.seq, 1),
             IndexRecordOption::Basic,
         );
         let documents = searcher
@@ -313,7 +324,7 @@ impl DossierIndex {
             .into_iter()
             .map(|addr| self.load_passage(&searcher, addr))
             .collect::<Result<Vec<_>, _>>()?;
-        passages.sort_by_key(|p| p.paragraph);
+        passages.sort_by_key(|p| (p.paragraph, p.part));
         Ok(passages)
     }
 
@@ -340,6 +351,11 @@ impl DossierIndex {
             title: text(f.title).unwrap_or_default(),
             section: text(f.section),
             paragraph: num(f.paragraph),
+            part: doc
+                .get_first(f.part)
+                .and_then(|v| v.as_u64())
+                .map(|p| p as u32),
+            source_paragraph: text(f.source_paragraph),
             path: text(f.path).unwrap_or_default(),
             line_start: num(f.line_start),
             line_end: num(f.line_end),

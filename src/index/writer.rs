@@ -74,7 +74,7 @@ impl Updater {
         let id = Term::from_field_text(self.fields.doc_id, &doc.doc_id);
         let existed = !self.cleared && self.count(id.clone())? > 0;
         self.writer.delete_term(id);
-        for passage in &doc.passages {
+        for (seq, passage) in (1u64..).zip(&doc.passages) {
             let f = &self.fields;
             let mut d = TantivyDocument::default();
             d.add_text(f.passage_id, &passage.passage_id);
@@ -87,6 +87,13 @@ impl Updater {
             d.add_text(f.body, &passage.text);
             d.add_text(f.path, &passage.path);
             d.add_u64(f.paragraph, passage.paragraph);
+            d.add_u64(f.seq, seq);
+            if let Some(part) = passage.part {
+                d.add_u64(f.part, u64::from(part));
+            }
+            if let Some(number) = &passage.source_paragraph {
+                d.add_text(f.source_paragraph, number);
+            }
             d.add_u64(f.line_start, passage.line_start);
             d.add_u64(f.line_end, passage.line_end);
             d.add_u64(f.byte_start, passage.byte_start);

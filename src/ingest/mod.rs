@@ -10,8 +10,8 @@ pub mod debris;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::passage::{Document, Passage};
-pub use chunk::Format;
+use crate::passage::{passage_number, Document, Passage};
+pub use chunk::{ChunkOptions, Format};
 
 /// How much of a file is checked for NUL bytes to decide that it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
@@ -159,10 +159,10 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Reads one source file into a chunked [`Document`].
-pub fn read_document(source: &SourceFile) -> Result<Document, SkipReason> {
+pub fn read_document(source: &SourceFile, options: &ChunkOptions) -> Result<Document, SkipReason> {
     let bytes =
         std::fs::read(&source.path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
-    document_from_bytes(&source.path, source.format, &bytes)
+    document_from_bytes(&source.path, source.format, &bytes, options)
 }
 
 /// Builds a [`Document`] from a file's bytes (split out of [`read_document`] for tests).
@@ -170,6 +170,7 @@ pub fn document_from_bytes(
     path: &Path,
     format: Format,
     bytes: &[u8],
+    options: &ChunkOptions,
 ) -> Result<Document, SkipReason> {
     if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return Err(SkipReason::Binary);
@@ -177,7 +178,7 @@ pub fn document_from_bytes(
     let text = std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
         byte: e.valid_up_to(),
     })?;
-    let chunked = chunk::chunk(text, format);
+    let chunked = chunk::chunk(text, format, options);
     if chunked.chunks.is_empty() {
         return Err(SkipReason::Empty);
     }
@@ -190,22 +191,20 @@ pub fn document_from_bytes(
     let passages = chunked
         .chunks
         .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let paragraph = i as u64 + 1;
-            Passage {
-                passage_id: format!("{doc_id}#{paragraph}"),
-                doc_id: doc_id.clone(),
-                title: title.clone(),
-                section: c.section,
-                paragraph,
-                path: doc_id.clone(),
-                line_start: c.line_start,
-                line_end: c.line_end,
-                byte_start: c.byte_start,
-                byte_end: c.byte_end,
-                text: c.text,
-            }
+        .map(|c| Passage {
+            passage_id: format!("{doc_id}#{}", passage_number(c.paragraph, c.part)),
+            doc_id: doc_id.clone(),
+            title: title.clone(),
+            section: c.section,
+            paragraph: c.paragraph,
+            part: c.part,
+            source_paragraph: c.source_paragraph,
+            path: doc_id.clone(),
+            line_start: c.line_start,
+            line_end: c.line_end,
+            byte_start: c.byte_start,
+            byte_end: c.byte_end,
+            text: c.text,
         })
         .collect();
     Ok(Document {
@@ -214,6 +213,7 @@ pub fn document_from_bytes(
         title,
         content_hash: content_hash(bytes),
         bytes: bytes.len() as u64,
+        layout: chunked.layout,
         passages,
     })
 }
@@ -221,6 +221,10 @@ pub fn document_from_bytes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn document_from_bytes_default(path: &Path, bytes: &[u8]) -> Result<Document, SkipReason> {
+        document_from_bytes(path, Format::Text, bytes, &ChunkOptions::default())
+    }
 
     #[test]
     fn doc_ids_are_normalised_paths() {
@@ -237,24 +241,23 @@ mod tests {
     fn bad_bytes_are_skip_reasons() {
         let p = Path::new("x.txt");
         assert_eq!(
-            document_from_bytes(p, Format::Text, b"abc\0def"),
+            document_from_bytes_default(p, b"abc\0def"),
             Err(SkipReason::Binary)
         );
         assert_eq!(
-            document_from_bytes(p, Format::Text, b"caf\xe9 au lait"),
+            document_from_bytes_default(p, b"caf\xe9 au lait"),
             Err(SkipReason::InvalidUtf8 { byte: 3 })
         );
         assert_eq!(
-            document_from_bytes(p, Format::Text, b"  \n\n "),
+            document_from_bytes_default(p, b"  \n\n "),
             Err(SkipReason::Empty)
         );
     }
 
     #[test]
     fn passages_get_ids_and_the_file_name_as_fallback_title() {
-        let doc = document_from_bytes(
+        let doc = document_from_bytes_default(
             Path::new("notes/brief.txt"),
-            Format::Text,
             b"It began in Vienna.\n\nIt ended in New York.\n",
         )
         .unwrap();

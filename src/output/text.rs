@@ -39,14 +39,19 @@ impl Style {
     }
 }
 
-/// `path:LINE[-LINE] ¶n — title › section`
+/// `path:LINE[-LINE] ¶n[.part] [(source ¶N)] — title › section`
 pub fn citation(p: &Passage) -> String {
     let lines = if p.line_start == p.line_end {
         p.line_start.to_string()
     } else {
         format!("{}-{}", p.line_start, p.line_end)
     };
-    let mut s = format!("{}:{} ¶{} — {}", p.path, lines, p.paragraph, p.title);
+    let mut s = format!("{}:{} ¶{}", p.path, lines, p.number());
+    if let Some(number) = &p.source_paragraph {
+        s.push_str(&format!(" (source ¶{number})"));
+    }
+    s.push_str(" — ");
+    s.push_str(&p.title);
     if let Some(section) = &p.section {
         s.push_str(" › ");
         s.push_str(section);
@@ -222,6 +227,8 @@ mod tests {
             title: "Title".into(),
             section: Some("Part".into()),
             paragraph: 3,
+            part: None,
+            source_paragraph: None,
             path: "a.txt".into(),
             line_start: 7,
             line_end: 9,

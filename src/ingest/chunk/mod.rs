@@ -1,0 +1,610 @@
+//! The paragraph chunker: turns the text of one document into headings and paragraph passages,
+//! each with the exact lines and bytes it occupies in the source.
+//!
+//! Pure functions over `&str`: no I/O, no index.
+//! - [`layout`] decides which lines make a paragraph in plain text (blank-line, one per line,
+//!   hard-wrapped, mixed) and drops page furniture; [`markdown`] does the same for Markdown;
+//! - a heading is not a passage: it becomes the `section` of the passages that follow it;
+//! - the title is the first Markdown heading, or the first line of a text file when it reads as
+//!   a title; it is not a passage either;
+//! - interface debris ("Was this news useful?") is dropped (see [`super::debris`]);
+//! - [`paragraph`] joins a paragraph's lines (undoing end-of-line hyphenation), takes off the
+//!   source's paragraph number (`22.\t…`), and cuts a paragraph longer than
+//!   [`ChunkOptions::max_chars`] into parts at sentence boundaries.
+//!
+//! Offsets: `byte_start..byte_end` run from the first to the last character of the passage's
+//! text in the source; the lines cited are the lines those bytes are on.
+
+pub mod layout;
+mod markdown;
+mod paragraph;
+
+use super::debris::is_debris;
+use crate::passage::normalize_whitespace;
+pub use layout::Layout;
+use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
+
+/// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
+/// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
+pub const CHUNKER_VERSION: u32 = 2;
+
+/// Default longest passage, in characters.
+pub const DEFAULT_MAX_CHARS: usize = 1500;
+
+/// Longest line (in characters) that can be a heading or a title.
+const MAX_HEADING_CHARS: usize = 120;
+const MAX_HEADING_WORDS: usize = 16;
+const MAX_TITLE_CHARS: usize = 160;
+
+/// How the source marks its structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text: paragraphs by blank lines, one per line or hard-wrapped; headings by shape.
+    Text,
+    /// Markdown: `#` and setext headings, list items, front matter skipped.
+    Markdown,
+}
+
+/// Settings of the chunker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkOptions {
+    /// A paragraph longer than this (in characters) is split at sentence boundaries.
+    pub max_chars: usize,
+}
+
+impl Default for ChunkOptions {
+    fn default() -> ChunkOptions {
+        ChunkOptions {
+            max_chars: DEFAULT_MAX_CHARS,
+        }
+    }
+}
+
+/// A passage found in the source, before it gets its document identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub section: Option<String>,
+    /// 1-based paragraph number in the document (parts of a split paragraph share it).
+    pub paragraph: u64,
+    /// 1-based part number when the paragraph was split, else `None`.
+    pub part: Option<u32>,
+    /// The number the source itself gives the paragraph (`22.\t…`), if any.
+    pub source_paragraph: Option<String>,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub byte_start: u64,
+    pub byte_end: u64,
+    pub text: String,
+}
+
+/// What the chunker makes of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunked {
+    pub title: Option<String>,
+    pub layout: Layout,
+    pub chunks: Vec<Chunk>,
+}
+
+/// One source line: its 1-based number and the byte range of its content (line terminator and
+/// a leading byte-order mark excluded).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line {
+    number: u64,
+    start: usize,
+    end: usize,
+}
+
+/// A contiguous piece of source text that belongs to a paragraph.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug)]
+pub(crate) enum Unit {
+    Heading { text: String },
+    Paragraph(Vec<Segment>),
+}
+
+/// Splits `text` into its title, headings and passages.
+pub fn chunk(text: &str, format: Format, options: &ChunkOptions) -> Chunked {
+    let lines = split_lines(text);
+    let (layout, units) = match format {
+        Format::Text => layout::text_units(text, &lines),
+        Format::Markdown => (Layout::Markdown, markdown::markdown_units(text, &lines)),
+    };
+    assemble(text, &lines, units, format, layout, options)
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = text.as_bytes();
+    let mut number = 1;
+    while start <= bytes.len() {
+        let end_of_line = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| start + i);
+        let next = end_of_line.map_or(bytes.len() + 1, |i| i + 1);
+        let mut end = end_of_line.unwrap_or(bytes.len());
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if end_of_line.is_some() || start < bytes.len() {
+            lines.push(Line { number, start, end });
+        }
+        number += 1;
+        start = next;
+    }
+    lines
+}
+
+fn is_blank(text: &str, line: &Line) -> bool {
+    text[line.start..line.end].trim().is_empty()
+}
+
+/// Groups lines into blocks separated by blank lines.
+fn blocks<'l>(text: &str, lines: &'l [Line]) -> Vec<&'l [Line]> {
+    let mut out = Vec::new();
+    let mut begin = None;
+    for (i, line) in lines.iter().enumerate() {
+        if is_blank(text, line) {
+            if let Some(b) = begin.take() {
+                out.push(&lines[b..i]);
+            }
+        } else if begin.is_none() {
+            begin = Some(i);
+        }
+    }
+    if let Some(b) = begin {
+        out.push(&lines[b..]);
+    }
+    out
+}
+
+fn segment(line: &Line) -> Segment {
+    Segment {
+        start: line.start,
+        end: line.end,
+    }
+}
+
+/// A short line that does not end a sentence and starts like a heading.
+pub fn looks_like_heading(line: &str) -> bool {
+    let line = line.trim();
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    let chars = line.chars().count();
+    if chars > MAX_HEADING_CHARS || line.split_whitespace().count() > MAX_HEADING_WORDS {
+        return false;
+    }
+    if !(first.is_uppercase() || first.is_numeric() || "\"“‘'".contains(first)) {
+        return false;
+    }
+    if !line.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    // A comma followed by a lower-case word is sentence syntax ("Last week, Major General
+    // Salehi, the Commander of Iran’s Army, proclaimed" is a paragraph cut by a page break);
+    // headings list capitalised items ("War in Suspension, Sanctions in Priority").
+    let comma_clause = line
+        .match_indices(", ")
+        .any(|(i, _)| line[i + 2..].chars().next().is_some_and(char::is_lowercase));
+    if comma_clause {
+        return false;
+    }
+    !ends_with_closing_punctuation(line)
+}
+
+fn ends_with_closing_punctuation(line: &str) -> bool {
+    let stripped = line.trim_end_matches(['"', '”', '’', '\'', ')', ']']);
+    let last = stripped.chars().last();
+    matches!(
+        last,
+        Some('.' | ',' | ';' | ':' | '!' | '?' | '…' | '-' | '–' | '—')
+    )
+}
+
+/// Whether a line ends a sentence (closing quotes and brackets aside).
+pub fn ends_sentence(line: &str) -> bool {
+    let stripped = line
+        .trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
+    matches!(
+        stripped.chars().last(),
+        Some('.' | '!' | '?' | ':' | ';' | '…')
+    )
+}
+
+/// The first line of a plain-text file reads as a title when it stands alone and does not end
+/// like a sentence fragment (a question mark is fine: many titles are questions).
+fn reads_as_title(line: &str) -> bool {
+    let line = line.trim();
+    let chars = line.chars().count();
+    if chars == 0 || chars > MAX_TITLE_CHARS || !line.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    let stripped = line.trim_end_matches(['"', '”', '’', '\'', ')']);
+    !matches!(stripped.chars().last(), Some('.' | ',' | ';' | ':'))
+}
+
+/// A one-line paragraph followed by a blank line (or the end of the text): the first line of a
+/// text file only reads as a title when it stands apart from the body.
+fn is_alone(text: &str, segment: Segment) -> bool {
+    let rest = &text[segment.end..];
+    let rest = rest.strip_prefix('\r').unwrap_or(rest);
+    match rest.strip_prefix('\n') {
+        None => rest.trim().is_empty(),
+        Some(after) => {
+            let next_line = after.split('\n').next().unwrap_or("");
+            next_line.trim().is_empty()
+        }
+    }
+}
+
+fn assemble(
+    text: &str,
+    lines: &[Line],
+    units: Vec<Unit>,
+    format: Format,
+    layout: Layout,
+    options: &ChunkOptions,
+) -> Chunked {
+    let mut title = None;
+    let mut units = units.into_iter().peekable();
+
+    // The title: consumed when it opens the document.
+    match (format, units.peek()) {
+        (Format::Markdown, Some(Unit::Heading { .. })) => {
+            if let Some(Unit::Heading { text, .. }) = units.next() {
+                title = Some(text);
+            }
+        }
+        (Format::Text, Some(Unit::Heading { text, .. })) if reads_as_title(text) => {
+            if let Some(Unit::Heading { text, .. }) = units.next() {
+                title = Some(text);
+            }
+        }
+        (Format::Text, Some(Unit::Paragraph(segments)))
+            if segments.len() == 1 && is_alone(text, segments[0]) =>
+        {
+            let s = segments[0];
+            let line = &text[s.start..s.end];
+            if reads_as_title(line) {
+                title = Some(normalize_whitespace(line));
+                units.next();
+            }
+        }
+        _ => {}
+    }
+    let units: Vec<Unit> = units.collect();
+
+    // Source paragraph numbers: `22.<TAB>` always; `22. ` when the document numbers at least
+    // three paragraphs that way.
+    let numbered_with_space = units
+        .iter()
+        .filter(|u| match u {
+            Unit::Paragraph(s) => paragraph_number(&text[s[0].start..s[0].end], true).is_some(),
+            Unit::Heading { .. } => false,
+        })
+        .count()
+        >= 3;
+    let vocabulary = if text.contains("-\n") || text.contains("-\r\n") {
+        Vocabulary::of(text)
+    } else {
+        Vocabulary::default()
+    };
+    let line_starts: Vec<usize> = lines.iter().map(|l| l.start).collect();
+    let line_of = |byte: usize| -> u64 {
+        let i = line_starts.partition_point(|&s| s <= byte).max(1) - 1;
+        lines[i].number
+    };
+
+    let mut chunks = Vec::new();
+    let mut section: Option<String> = None;
+    let mut first_heading = None;
+    let mut paragraph = 0u64;
+    for unit in units {
+        let mut segments = match unit {
+            Unit::Heading { text: heading } => {
+                if first_heading.is_none() {
+                    first_heading = Some(heading.clone());
+                }
+                section = Some(heading);
+                continue;
+            }
+            Unit::Paragraph(segments) => segments,
+        };
+        let first = &mut segments[0];
+        let source_paragraph = paragraph_number(&text[first.start..first.end], numbered_with_space)
+            .map(|(number, marker)| {
+                first.start += marker;
+                number
+            });
+        let joined = join(text, &segments, &vocabulary);
+        if joined.words.is_empty() || is_debris(&joined.text) {
+            continue;
+        }
+        paragraph += 1;
+        let parts = split_parts(&joined.text, options.max_chars);
+        let split = parts.len() > 1;
+        for (i, (start, end)) in parts.into_iter().enumerate() {
+            let (byte_start, byte_end) = source_range(&joined, start, end);
+            chunks.push(Chunk {
+                section: section.clone(),
+                paragraph,
+                part: split.then_some(i as u32 + 1),
+                source_paragraph: source_paragraph.clone(),
+                line_start: line_of(byte_start),
+                line_end: line_of(byte_end - 1),
+                byte_start: byte_start as u64,
+                byte_end: byte_end as u64,
+                text: joined.text[start..end].to_owned(),
+            });
+        }
+    }
+    if title.is_none() && format == Format::Markdown {
+        title = first_heading;
+    }
+    Chunked {
+        title,
+        layout,
+        chunks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk_text(src: &str) -> Chunked {
+        chunk(src, Format::Text, &ChunkOptions::default())
+    }
+
+    fn texts(chunked: &Chunked) -> Vec<&str> {
+        chunked.chunks.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    /// Every chunk's lines hold its bytes, and its bytes hold its text: the same words in the
+    /// same order, allowing for dropped page furniture, paragraph numbers and undone
+    /// end-of-line hyphens.
+    fn assert_exact(source: &str, chunked: &Chunked) {
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let squash = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .collect()
+        };
+        for c in &chunked.chunks {
+            let slice = &source[c.byte_start as usize..c.byte_end as usize];
+            let kept: String = slice
+                .lines()
+                .filter(|l| !crate::ingest::debris::is_page_furniture(l))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert_eq!(squash(&kept), squash(&c.text), "bytes of {c:?}");
+            let line_of = |byte: usize| line_starts.partition_point(|&s| s <= byte) as u64;
+            assert_eq!(
+                line_of(c.byte_start as usize),
+                c.line_start,
+                "line_start of {c:?}"
+            );
+            assert_eq!(
+                line_of(c.byte_end as usize - 1),
+                c.line_end,
+                "line_end of {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_line_paragraphs_with_title_and_headings() {
+        let src = "Will Iran Retreat?\n\nFirst paragraph, about power.\n\nSecond one\nwrapped over lines.\n\nThe Timing of War\n\nThird paragraph.\n\nWas this news useful?\n";
+        let c = chunk_text(src);
+        assert_eq!(c.layout, Layout::BlankLine);
+        assert_eq!(c.title.as_deref(), Some("Will Iran Retreat?"));
+        assert_eq!(
+            texts(&c),
+            [
+                "First paragraph, about power.",
+                "Second one wrapped over lines.",
+                "Third paragraph."
+            ]
+        );
+        assert_eq!(c.chunks[0].section, None);
+        assert_eq!(c.chunks[2].section.as_deref(), Some("The Timing of War"));
+        assert_eq!((c.chunks[1].line_start, c.chunks[1].line_end), (5, 6));
+        assert_exact(src, &c);
+    }
+
+    #[test]
+    fn long_lines_without_blank_lines_are_one_paragraph_each() {
+        let para = |w: &str| format!("{} ends here.", w.repeat(30));
+        let src = format!(
+            "Title Line\n\n{}\n{}\nShort Heading Here\n{}",
+            para("Alpha "),
+            para("Beta "),
+            para("Gamma ")
+        );
+        let c = chunk_text(&src);
+        assert_eq!(c.layout, Layout::LinePerParagraph);
+        assert_eq!(c.title.as_deref(), Some("Title Line"));
+        assert_eq!(c.chunks.len(), 3);
+        assert_eq!(c.chunks[1].line_start, 4);
+        assert_eq!(c.chunks[2].line_start, 6);
+        assert_eq!(c.chunks[2].section.as_deref(), Some("Short Heading Here"));
+        assert!(c.chunks[0].text.starts_with("Alpha"));
+        assert_exact(&src, &c);
+    }
+
+    #[test]
+    fn numbered_paragraphs_keep_their_source_number_out_of_the_text() {
+        let long = "The peoples of the world know this, and they expect the Assembly to act on it without delay. ".repeat(2);
+        let src = format!("21.\t{long}\n22.\t{long}\n");
+        let c = chunk_text(&src);
+        assert_eq!(c.chunks.len(), 2);
+        assert_eq!(c.chunks[1].source_paragraph.as_deref(), Some("22"));
+        assert_eq!(c.chunks[1].paragraph, 2);
+        assert!(c.chunks[1].text.starts_with("The peoples"));
+        assert_eq!(&src[c.chunks[1].byte_start as usize..][..3], "The");
+        assert_exact(&src, &c);
+    }
+
+    #[test]
+    fn a_paragraph_cut_by_a_page_break_is_rejoined() {
+        let long = "The Council must act on what it has decided, and it must act now. ".repeat(3);
+        let src = format!(
+            "{long}\n{long}Just imagine what Iran will do after those sanctions are\n15-29658 27/55\n\nA/70/PV.22 01/10/2015\nlifted, he said. {long}\n{long}\n"
+        );
+        let c = chunk_text(&src);
+        assert_eq!(c.layout, Layout::LinePerParagraph);
+        assert_eq!(c.chunks.len(), 3, "{:#?}", texts(&c));
+        assert!(c.chunks[1].text.contains("sanctions are lifted, he said."));
+        assert!(!c.chunks[1].text.contains("27/55") && !c.chunks[1].text.contains("PV.22"));
+        assert_eq!((c.chunks[1].line_start, c.chunks[1].line_end), (2, 6));
+        assert_exact(&src, &c);
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_rebuilt_into_paragraphs() {
+        let src = "\
+In the aftermath of Hurricane Katrina, my fellow
+citizens have experienced the compassion of the United
+Nations. I want to thank the Secretary-General for his
+inter-
+national leadership in our time of need.
+In moments of tumultuous historical change, leaders
+must become architects of a better world and build
+8
+
+institutions that reflect our unique moment in
+history. It is those institutions that enable citizens
+of conviction to lead us.
+ Sixty years ago was just such a time of change,
+when the United Nations was founded on principles
+that have stood the test of time in every region.
+";
+        let c = chunk_text(src);
+        assert!(
+            matches!(c.layout, Layout::HardWrapped { .. }),
+            "{:?}",
+            c.layout
+        );
+        assert_eq!(c.chunks.len(), 3, "{:#?}", texts(&c));
+        assert!(c.chunks[0]
+            .text
+            .ends_with("for his international leadership in our time of need."));
+        assert!(c.chunks[1].text.contains("build institutions that reflect"));
+        assert!(!c.chunks[1].text.contains(" 8 "));
+        assert!(c.chunks[2].text.starts_with("Sixty years ago"));
+        assert_eq!((c.chunks[1].line_start, c.chunks[1].line_end), (6, 12));
+        assert_exact(src, &c);
+    }
+
+    #[test]
+    fn long_paragraphs_become_numbered_parts_with_exact_citations() {
+        let sentence =
+            "Sanctions relief was promised, and each side accused the other of bad faith. ";
+        let src = format!(
+            "Short opening paragraph.\n\n{}\n",
+            sentence.repeat(40).trim_end()
+        );
+        let c = chunk(&src, Format::Text, &ChunkOptions { max_chars: 500 });
+        let parts: Vec<&Chunk> = c.chunks.iter().filter(|c| c.paragraph == 2).collect();
+        assert!(parts.len() >= 7, "{} parts", parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            assert_eq!(part.part, Some(i as u32 + 1));
+            assert!(part.text.chars().count() <= 500);
+            assert!(part.text.ends_with('.'));
+        }
+        assert_eq!(c.chunks[0].part, None);
+        assert_exact(&src, &c);
+    }
+
+    #[test]
+    fn first_line_glued_to_the_body_is_not_a_title() {
+        let src = "The sanctions were renewed on Monday\nafter a long debate.\n";
+        let c = chunk_text(src);
+        assert_eq!(c.title, None);
+        assert_eq!(texts(&c).len(), 1);
+    }
+
+    #[test]
+    fn sentence_first_line_is_not_a_title() {
+        let src = "This opening sentence ends with a full stop.\n\nAnother paragraph.\n";
+        let c = chunk_text(src);
+        assert_eq!(c.title, None);
+        assert_eq!(c.chunks.len(), 2);
+    }
+
+    #[test]
+    fn crlf_and_bom_keep_exact_offsets() {
+        let src = "\u{feff}Title\r\n\r\nOne paragraph\r\nwrapped.\r\n\r\nTwo.\r\n";
+        let c = chunk_text(src);
+        assert_eq!(c.title.as_deref(), Some("Title"));
+        assert_eq!(texts(&c), ["One paragraph wrapped.", "Two."]);
+        assert_exact(src, &c);
+    }
+
+    #[test]
+    fn interface_debris_and_page_numbers_never_become_passages() {
+        let src = "Title\n\nThe talks resumed in Muscat.\n\n12\n\nShare this article\n\nListen\n\nThe envoy left.\n";
+        let c = chunk_text(src);
+        assert_eq!(
+            texts(&c),
+            ["The talks resumed in Muscat.", "The envoy left."]
+        );
+    }
+
+    #[test]
+    fn markdown_headings_lists_and_front_matter() {
+        let src = "---\ntitle: ignored here\n---\n# The Snapback Mechanism\n\nIntro text.\n\n## How It Works\n\n- first item\n- second item\n  continues\n\nSetext Section\n--------------\n\nLast words.\n";
+        let c = chunk(src, Format::Markdown, &ChunkOptions::default());
+        assert_eq!(c.title.as_deref(), Some("The Snapback Mechanism"));
+        assert_eq!(
+            texts(&c),
+            [
+                "Intro text.",
+                "first item",
+                "second item continues",
+                "Last words."
+            ]
+        );
+        assert_eq!(c.chunks[0].section, None);
+        assert_eq!(c.chunks[1].section.as_deref(), Some("How It Works"));
+        assert_eq!(c.chunks[3].section.as_deref(), Some("Setext Section"));
+        assert_exact(src, &c);
+    }
+
+    #[test]
+    fn headings_need_the_shape_of_a_heading() {
+        assert!(looks_like_heading(
+            "Peace From the Barrel of a Gun: Trump’s Narrative of Coercive Diplomacy"
+        ));
+        assert!(looks_like_heading(
+            "Return of Maximum Pressure: War in Suspension, Sanctions in Priority"
+        ));
+        assert!(!looks_like_heading("Was this news useful?"));
+        assert!(!looks_like_heading("and then it continued"));
+        assert!(!looks_like_heading("12"));
+        assert!(!looks_like_heading(
+            "Last week, Major General Salehi, the Commander of Iran’s Army, proclaimed"
+        ));
+        assert!(!looks_like_heading(&"Word ".repeat(20)));
+    }
+
+    #[test]
+    fn empty_and_blank_texts_have_no_chunks() {
+        assert!(chunk_text("").chunks.is_empty());
+        assert!(
+            chunk("\n \n\t\n", Format::Markdown, &ChunkOptions::default())
+                .chunks
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! From the source lines of one paragraph to passage text: joining wrapped lines, undoing
+//! end-of-line hyphenation, taking off the source's own paragraph number, and cutting paragraphs
+//! that are too long into parts at sentence boundaries, while keeping for every word the source
+//! bytes it came from (so every part's citation stays exact).
+
+use std::collections::HashSet;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::Segment;
+
+/// One word of the passage text and the source bytes it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct WordSpan {
+    pub text_start: usize,
+    pub text_end: usize,
+    pub src_start: usize,
+    pub src_end: usize,
+}
+
+/// A paragraph's text (whitespace-normalised) with its word-to-source map.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Joined {
+    pub text: String,
+    pub words: Vec<WordSpan>,
+}
+
+/// The words of a document, to decide whether `inter-` + `national` is one word broken by the
+/// line end or a real compound like `twelve-day`.
+#[derive(Debug, Default)]
+pub(super) struct Vocabulary {
+    words: HashSet<String>,
+}
+
+impl Vocabulary {
+    /// Every word of `text` except the fragments that end a line with a hyphen.
+    pub fn of(text: &str) -> Vocabulary {
+        let mut words = HashSet::new();
+        for line in text.lines() {
+            let tokens: Vec<&str> = line.split_whitespace().collect();
+            for (i, token) in tokens.iter().enumerate() {
+                let is_line_end_fragment = i + 1 == tokens.len() && token.ends_with('-');
+                if is_line_end_fragment {
+                    continue;
+                }
+                let word = core_word(token);
+                if !word.is_empty() {
+                    words.insert(word.to_lowercase());
+                }
+            }
+        }
+        Vocabulary { words }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+
+    /// How to join `head-` at a line end with `tail` at the start of the next line: `true` to
+    /// drop the hyphen (`inter-` `national` → `international`), `false` to keep it
+    /// (`twelve-` `day` → `twelve-day`). The document's own spelling decides; with no evidence
+    /// either way, a head that is a word of its own (`twelve`, `low`) keeps its hyphen.
+    fn drop_hyphen(&self, head: &str, tail: &str) -> bool {
+        let head = head.to_lowercase();
+        let tail = tail.to_lowercase();
+        if self.contains(&format!("{head}{tail}")) {
+            return true;
+        }
+        if self.contains(&format!("{head}-{tail}")) {
+            return false;
+        }
+        !(self.contains(&head) && self.contains(&tail))
+    }
+}
+
+/// A token without the punctuation around it (inner hyphens and apostrophes stay).
+fn core_word(token: &str) -> &str {
+    token.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// The source's own paragraph number at the start of a paragraph (`22.\tThe peoples…`): the
+/// number and the byte length of the marker (number, dot and the whitespace after it).
+pub(super) fn paragraph_number(line: &str, allow_space: bool) -> Option<(String, usize)> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 4 || !rest[digits..].starts_with('.') {
+        return None;
+    }
+    let after = &rest[digits + 1..];
+    let gap = after.len() - after.trim_start().len();
+    let tab = after.starts_with('\t');
+    if gap == 0 || (!tab && !allow_space) || after.trim().is_empty() {
+        return None;
+    }
+    Some((rest[..digits].to_owned(), indent + digits + 1 + gap))
+}
+
+/// Joins the segments of one paragraph into normalised text.
+pub(super) fn join(source: &str, segments: &[Segment], vocabulary: &Vocabulary) -> Joined {
+    let mut joined = Joined::default();
+    // A word that ended its line with a hyphen, waiting for the next line's first word.
+    let mut pending_hyphen: Option<WordSpan> = None;
+    for segment in segments {
+        let line = &source[segment.start..segment.end];
+        let mut tokens = line
+            .split_whitespace()
+            .map(|t| {
+                (
+                    segment.start + (t.as_ptr() as usize - line.as_ptr() as usize),
+                    t,
+                )
+            })
+            .peekable();
+        while let Some((src_start, token)) = tokens.next() {
+            let src_end = src_start + token.len();
+            if let Some(head) = pending_hyphen.take() {
+                let head_text = &joined.text[head.text_start..head.text_end];
+                let head_word = core_word(head_text);
+                let tail_starts_lower = token.chars().next().is_some_and(char::is_lowercase);
+                if tail_starts_lower {
+                    if vocabulary.drop_hyphen(head_word, core_word(token)) {
+                        joined.text.pop(); // the hyphen
+                    }
+                    joined.text.push_str(token);
+                    let last = joined.words.last_mut().expect("head word was pushed");
+                    last.text_end = joined.text.len();
+                    last.src_end = src_end;
+                    let word = *last;
+                    if tokens.peek().is_none() {
+                        pending_hyphen = hyphen_candidate(&joined, word);
+                    }
+                    continue;
+                }
+                // `Non-` `Proliferation`: a real hyphen at the line end; join without a space.
+                joined.text.push_str(token);
+                let last = joined.words.last_mut().expect("head word was pushed");
+                last.text_end = joined.text.len();
+                last.src_end = src_end;
+                continue;
+            }
+            if !joined.text.is_empty() {
+                joined.text.push(' ');
+            }
+            let text_start = joined.text.len();
+            joined.text.push_str(token);
+            let word = WordSpan {
+                text_start,
+                text_end: joined.text.len(),
+                src_start,
+                src_end,
+            };
+            joined.words.push(word);
+            if tokens.peek().is_none() {
+                pending_hyphen = hyphen_candidate(&joined, word);
+            }
+        }
+    }
+    joined
+}
+
+/// A word ending its line with a hyphen after a letter (`inter-`, not a dash `-` or `—`).
+fn hyphen_candidate(joined: &Joined, word: WordSpan) -> Option<WordSpan> {
+    let text = &joined.text[word.text_start..word.text_end];
+    let stem = text.strip_suffix('-')?;
+    stem.chars()
+        .last()
+        .is_some_and(char::is_alphabetic)
+        .then_some(word)
+}
+
+/// Byte ranges of `text` for the parts of a paragraph: one range when it fits in `max_chars`,
+/// else cut at sentence boundaries into parts of similar size, none over `max_chars` unless a
+/// single sentence is.
+pub(super) fn split_parts(text: &str, max_chars: usize) -> Vec<(usize, usize)> {
+    let total = text.chars().count();
+    if total <= max_chars || max_chars == 0 {
+        return vec![(0, text.len())];
+    }
+    let parts_needed = total.div_ceil(max_chars);
+    let target = total.div_ceil(parts_needed);
+    let mut parts = Vec::new();
+    let (mut start, mut chars) = (0usize, 0usize);
+    for (offset, sentence) in text.split_sentence_bound_indices() {
+        let n = sentence.chars().count();
+        if chars > 0 && (chars + n > max_chars || chars >= target) {
+            parts.push((start, offset));
+            start = offset;
+            chars = 0;
+        }
+        chars += n;
+    }
+    parts.push((start, text.len()));
+    parts
+        .into_iter()
+        .map(|(s, e)| {
+            let slice = &text[s..e];
+            let lead = slice.len() - slice.trim_start().len();
+            (s + lead, s + slice.trim_end().len())
+        })
+        .filter(|(s, e)| s < e)
+        .collect()
+}
+
+/// The source byte range behind the text range `start..end` of `joined`.
+pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize, usize) {
+    let first = joined
+        .words
+        .iter()
+        .find(|w| w.text_end > start)
+        .expect("a non-empty part has words");
+    let last = joined
+        .words
+        .iter()
+        .rev()
+        .find(|w| w.text_start < end)
+        .expect("a non-empty part has words");
+    (first.src_start, last.src_end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(text: &str) -> Vec<Segment> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in text.split('\n') {
+            out.push(Segment {
+                start,
+                end: start + line.len(),
+            });
+            start += line.len() + 1;
+        }
+        out
+    }
+
+    fn joined(text: &str) -> String {
+        join(text, &segments(text), &Vocabulary::of(text)).text
+    }
+
+    #[test]
+    fn line_end_hyphenation_is_undone_from_the_documents_vocabulary() {
+        assert_eq!(
+            joined("the inter-\nnational community"),
+            "the international community"
+        );
+        // The document spells it with a hyphen elsewhere.
+        assert_eq!(
+            joined("a twelve-day war\nafter the twelve-\nday war"),
+            "a twelve-day war after the twelve-day war"
+        );
+        // Both halves are words of their own: a compound.
+        assert_eq!(
+            joined("low income, low\nrates, and low-\nincome countries"),
+            "low income, low rates, and low-income countries"
+        );
+        // The joined form is a word of the document.
+        assert_eq!(
+            joined("the nuclear non-\nproliferation treaty; nonproliferation"),
+            "the nuclear nonproliferation treaty; nonproliferation"
+        );
+        // Capitalised continuations keep the hyphen; dashes are not hyphens.
+        assert_eq!(
+            joined("the Non-\nProliferation Treaty"),
+            "the Non-Proliferation Treaty"
+        );
+        assert_eq!(
+            joined("benefactors -\nthose Powers"),
+            "benefactors - those Powers"
+        );
+    }
+
+    #[test]
+    fn every_word_keeps_its_source_bytes() {
+        let text = "the inter-\nnational  community";
+        let j = join(text, &segments(text), &Vocabulary::of(text));
+        let w = j.words[1];
+        assert_eq!(&j.text[w.text_start..w.text_end], "international");
+        assert_eq!(&text[w.src_start..w.src_end], "inter-\nnational");
+        assert_eq!(source_range(&j, 4, j.text.len()), (4, text.len()));
+    }
+
+    #[test]
+    fn source_paragraph_numbers() {
+        assert_eq!(
+            paragraph_number("22.\tThe peoples", false),
+            Some(("22".into(), 4))
+        );
+        assert_eq!(paragraph_number("22. The peoples", false), None);
+        assert_eq!(
+            paragraph_number("22. The peoples", true),
+            Some(("22".into(), 4))
+        );
+        assert_eq!(paragraph_number("2015.", true), None);
+        assert_eq!(paragraph_number("3.5 percent", true), None);
+    }
+
+    #[test]
+    fn long_paragraphs_split_at_sentences_into_similar_parts() {
+        let sentence = "This sentence is exactly fifty characters long ok. ";
+        let text = sentence.repeat(7);
+        let text = text.trim_end();
+        // Three sentences (152 characters) fit in 160; seven need three parts.
+        let parts = split_parts(text, 160);
+        assert_eq!(parts.len(), 3);
+        for &(s, e) in &parts {
+            assert!(text[s..e].chars().count() <= 160);
+            assert!(text[s..e].ends_with('.'), "{:?}", &text[s..e]);
+        }
+        assert_eq!(parts[0].0, 0);
+        assert_eq!(parts[2].1, text.len());
+        // A single sentence over the limit stays whole.
+        let long = "word ".repeat(100);
+        assert_eq!(split_parts(long.trim(), 50), [(0, long.trim().len())]);
+    }
+}
