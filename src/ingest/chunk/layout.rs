@@ -135,6 +135,13 @@ fn items(text: &str, lines: &[Line]) -> Vec<Item> {
     let mut items = Vec::new();
     for line in lines {
         let content = &text[line.start..line.end];
+        // A form feed starts a new page: the line it opens follows a page break.
+        if content.starts_with('\u{c}') && !content.trim().is_empty() {
+            match items.last_mut() {
+                Some(Item::Break { page }) => *page = true,
+                _ => items.push(Item::Break { page: true }),
+            }
+        }
         let furniture = is_page_furniture(content);
         if furniture || content.trim().is_empty() {
             match items.last_mut() {

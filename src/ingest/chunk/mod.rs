@@ -507,6 +507,22 @@ that have stood the test of time in every region.
     }
 
     #[test]
+    fn a_form_feed_is_a_page_break_not_a_paragraph_break() {
+        let src = "\
+The Assembly met to consider the report of the
+Council on the situation in the region and the
+\u{c}measures that the members had taken since then.
+It adjourned late in the evening after a long and
+difficult debate about the future of the mission.
+";
+        let c = chunk_text(src);
+        assert!(matches!(c.layout, Layout::BlankLine), "{:?}", c.layout);
+        assert_eq!(c.chunks.len(), 1, "{:#?}", texts(&c));
+        assert!(c.chunks[0].text.contains("and the measures that"));
+        assert_exact(src, &c);
+    }
+
+    #[test]
     fn long_paragraphs_become_numbered_parts_with_exact_citations() {
         let sentence =
             "Sanctions relief was promised, and each side accused the other of bad faith. ";
