@@ -24,7 +24,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use dossier::ingest::chunk::{chunk, ends_sentence, ChunkOptions, Chunked, Format};
+use dossier::ingest::chunk::{chunk_text, ends_sentence, ChunkOptions, Chunked};
 use dossier::ingest::debris::is_page_furniture;
 
 #[derive(serde::Deserialize)]
@@ -230,8 +230,8 @@ fn main() {
             line_speeches += 1;
         }
         let started = Instant::now();
-        let whole = chunk(&speech.text, Format::Text, &unsplit);
-        let parts = chunk(&speech.text, Format::Text, &split);
+        let whole = chunk_text(&speech.text, &unsplit);
+        let parts = chunk_text(&speech.text, &split);
         chunk_time += started.elapsed().as_secs_f64() / 2.0;
         bytes += speech.text.len();
         paragraph_lengths[which]
@@ -253,13 +253,10 @@ fn main() {
 
         let spaced = paragraphs.join("\n\n");
         let truth: BTreeSet<u64> = (1..paragraphs.len() as u64).map(|i| 2 * i + 1).collect();
-        blank.add(
-            &truth,
-            &predicted_starts(&chunk(&spaced, Format::Text, &unsplit)),
-        );
+        blank.add(&truth, &predicted_starts(&chunk_text(&spaced, &unsplit)));
 
         let (text, truth) = rewrap(&paragraphs, speech.session, &mut rng);
-        let predicted = predicted_starts(&chunk(&text, Format::Text, &unsplit));
+        let predicted = predicted_starts(&chunk_text(&text, &unsplit));
         if std::env::var_os("DOSSIER_BENCH_DEBUG").is_some() && truth != predicted {
             let missed: Vec<_> = truth.difference(&predicted).take(3).collect();
             let extra: Vec<_> = predicted.difference(&truth).take(3).collect();

@@ -28,11 +28,13 @@ pub enum Command {
     Stats(StatsArgs),
     /// Show how files will be cut into passages, without indexing them
     Chunk(ChunkArgs),
+    /// Remove documents (by document id) or files (by path; all records of a feed)
+    Remove(RemoveArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files or directories to ingest (.txt and .md)
+    /// Files or directories to ingest (.txt, .md, .html, .jsonl, .ndjson, .jsonl.gz)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -41,13 +43,51 @@ pub struct IngestArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// Also remove documents whose source file under PATH is gone
+    #[arg(long)]
+    pub prune: bool,
+
     /// Print nothing but errors
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also list files skipped for not being a format dossier reads
+    #[arg(long, short)]
+    pub verbose: bool,
 
     /// Split paragraphs longer than this many characters at sentence boundaries
     #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
     pub max_passage_chars: usize,
+
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Record fields of JSON Lines feeds.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FieldArgs {
+    /// Feed field holding the text [default: text, body, content, ...]
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+
+    /// Feed field holding the document id [default: id, doc_id, ...; else FILE:LINE]
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+
+    /// Feed field holding the title [default: title, headline, name]
+    #[arg(long, value_name = "NAME")]
+    pub title_field: Option<String>,
+
+    /// Feed field holding the date [default: date, published, ...]
+    #[arg(long, value_name = "NAME")]
+    pub date_field: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Document ids (as in `doc_id`) or ingested file paths
+    #[arg(required = true, value_name = "DOC_ID|PATH")]
+    pub targets: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +103,9 @@ pub struct ChunkArgs {
     /// Split paragraphs longer than this many characters at sentence boundaries
     #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
     pub max_passage_chars: usize,
+
+    #[command(flatten)]
+    pub fields: FieldArgs,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +130,30 @@ pub struct SearchArgs {
     /// When to colour highlights (text format); NO_COLOR in the environment means never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// Metadata filters of `search` (the same as `key:value` in the query).
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only passages from this source (outlet), as in the `source` metadata
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+
+    /// Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD; a year or month
+    /// includes all of it)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only documents whose metadata KEY is VALUE (repeatable; `year=2015..2019` for ranges)
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    pub where_: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +180,14 @@ pub struct StatsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
     pub format: StatsFormat,
+
+    /// Count documents and passages per value of a metadata key (source, year, country, ...)
+    #[arg(long, value_name = "KEY")]
+    pub by: Option<String>,
+
+    /// With --by: how many values to list, most frequent first
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub top: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,14 +18,19 @@
 //!     Path::new("brief.txt"),
 //!     ingest::Format::Text,
 //!     "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n".as_bytes(),
-//!     &ingest::ChunkOptions::default(),
-//! ).unwrap();
+//!     &ingest::ReadOptions::default(),
+//! ).unwrap().0;
 //! let index = DossierIndex::create_in_ram();
 //! let mut updater = index.updater().unwrap();
 //! updater.upsert(&doc).unwrap();
 //! updater.commit().unwrap();
 //!
-//! let request = search::SearchRequest { query: "snapback".into(), limit: 10, offset: 0 };
+//! let request = search::SearchRequest {
+//!     query: "snapback".into(),
+//!     filters: Vec::new(),
+//!     limit: 10,
+//!     offset: 0,
+//! };
 //! let results = search::search(&index, &request).unwrap();
 //! assert_eq!(results.hits[0].passage.line_start, 3);
 //! assert_eq!(results.hits[0].highlights, vec![(21, 29)]);

@@ -11,6 +11,11 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::{IndexLocation, Status};
 
+/// Ingest allocates passages on one thread and tantivy frees them on its indexing threads;
+/// glibc's allocator serialises that on arena locks, mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let location = IndexLocation::new(cli.index);
@@ -20,6 +25,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&location, args),
         Command::Stats(args) => commands::stats::run(&location, args),
         Command::Chunk(args) => commands::chunk::run(args),
+        Command::Remove(args) => commands::ingest::remove(&location, args),
     };
     let status = match result {
         Ok(status) => status,

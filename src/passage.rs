@@ -35,6 +35,12 @@ pub struct Passage {
     pub byte_start: u64,
     /// Byte offset in the source file where the passage ends (exclusive).
     pub byte_end: u64,
+    /// For a feed record: the record field that `byte_start..byte_end` count in (the lines are
+    /// then the record's line in the file); `None` when the offsets count in the file itself.
+    pub field: Option<String>,
+    /// The document's metadata (source, author, date, year, url, tags, and any other key),
+    /// shared by all passages of the document.
+    pub meta: std::sync::Arc<crate::ingest::meta::Meta>,
     /// The passage text with its whitespace normalised (runs of whitespace, including line
     /// breaks, become one space).
     pub text: String,
@@ -58,14 +64,18 @@ pub fn passage_number(paragraph: u64, part: Option<u32>) -> String {
 /// A source document, chunked and ready to be indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    /// Stable identifier: the path as given, normalised (see [`crate::ingest::doc_id_for`]).
+    /// Stable identifier: the path as given, normalised (see [`crate::ingest::doc_id_for`]), or a
+    /// feed record's id.
     pub doc_id: String,
     /// The file the passages cite.
     pub path: String,
     /// The title read from the document (or its file name when it has none).
     pub title: String,
-    /// Hex digest of the file's bytes; an unchanged digest means nothing to re-index.
-    pub content_hash: String,
+    /// Digest of the document's bytes and of the settings that cut it: the same version means
+    /// nothing to re-index.
+    pub version: String,
+    /// Metadata, copied to every passage.
+    pub meta: crate::ingest::meta::Meta,
     /// Size of the source in bytes.
     pub bytes: u64,
     /// How the chunker read the document's layout.

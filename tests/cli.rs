@@ -2,6 +2,7 @@
 //! output decoded and checked against the source files.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -32,6 +33,8 @@ struct HitJson {
     part: Option<u32>,
     source_paragraph: Option<String>,
     path: String,
+    field: Option<String>,
+    meta: serde_json::Value,
     line_start: u64,
     line_end: u64,
     byte_start: u64,
@@ -120,12 +123,71 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The cited bytes of the cited file hold the hit's text (page furniture the chunker dropped
-/// aside, and end-of-line hyphens it undid), and the cited lines hold those bytes.
+/// The cited bytes of the cited file hold the hit's text, and the cited lines hold those bytes.
+///
+/// Plain text: the bytes, whitespace collapsed, are the text (page furniture the chunker dropped
+/// aside, and end-of-line hyphens it undid). Markdown and HTML: the text's words appear in order
+/// in the bytes (markup and entities sit between them). Feed records: the offsets count inside
+/// the record's text field, and the lines are the record's line.
 fn assert_citation_exact(env: &TestEnv, hit: &HitJson) {
-    let source = std::fs::read_to_string(env.path(&hit.path)).unwrap();
+    let bytes = std::fs::read(env.path(&hit.path)).unwrap();
     let (start, end) = (hit.byte_start as usize, hit.byte_end as usize);
-    let kept: Vec<&str> = source[start..end]
+    if let Some(field) = &hit.field {
+        assert_eq!(hit.line_start, hit.line_end);
+        let mut text = String::new();
+        if hit.path.ends_with(".gz") {
+            flate2::read::MultiGzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .unwrap();
+        } else {
+            text = String::from_utf8(bytes).unwrap();
+        }
+        let record = text.lines().nth(hit.line_start as usize - 1).unwrap();
+        let record: serde_json::Value = serde_json::from_str(record).unwrap();
+        let value = record[field].as_str().unwrap();
+        assert_words_in_order(&value[start..end], &hit.text, hit);
+        return;
+    }
+    let line_of = |byte: usize| bytes[..byte].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    assert_eq!(
+        line_of(start),
+        hit.line_start,
+        "line_start of {}",
+        hit.passage_id
+    );
+    assert_eq!(
+        line_of(end - 1),
+        hit.line_end,
+        "line_end of {}",
+        hit.passage_id
+    );
+    // Single-byte fallbacks (the ISO-8859-1 page) decode byte for byte.
+    let cited = match std::str::from_utf8(&bytes[start..end]) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes[start..end].iter().map(|&b| b as char).collect(),
+    };
+    if hit.path.ends_with(".md") {
+        assert_words_in_order(&cited, &hit.text, hit);
+        return;
+    }
+    if hit.path.ends_with(".html") {
+        let mut in_tag = false;
+        let untagged: String = cited
+            .chars()
+            .filter(|&c| {
+                let keep = !in_tag && c != '<';
+                if c == '<' {
+                    in_tag = true;
+                } else if c == '>' {
+                    in_tag = false;
+                }
+                keep
+            })
+            .collect();
+        assert_words_in_order(&untagged, &hit.text, hit);
+        return;
+    }
+    let kept: Vec<&str> = cited
         .lines()
         .filter(|l| !dossier::ingest::debris::is_page_furniture(l))
         .collect();
@@ -141,36 +203,40 @@ fn assert_citation_exact(env: &TestEnv, hit: &HitJson) {
             hit.path
         );
     }
-    let line_of = |byte: usize| {
-        source.as_bytes()[..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1
+}
+
+/// Every word of `text` (its runs of letters and digits) appears in `cited`, in order, and the
+/// cited range starts at the first word and ends at the last.
+fn assert_words_in_order(cited: &str, text: &str, hit: &HitJson) {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
     };
-    assert_eq!(
-        line_of(start),
-        hit.line_start,
-        "line_start of {}",
-        hit.passage_id
-    );
-    assert_eq!(
-        line_of(end - 1),
-        hit.line_end,
-        "line_end of {}",
-        hit.passage_id
-    );
-    let number = match hit.part {
-        Some(part) => format!("{}.{part}", hit.paragraph),
-        None => hit.paragraph.to_string(),
-    };
-    assert_eq!(hit.passage_id, format!("{}#{number}", hit.doc_id));
-    for [s, e] in &hit.highlights {
+    let (cited_words, text_words) = (words(cited), words(text));
+    let mut at = 0;
+    for w in &text_words {
+        let found = cited_words[at..].iter().position(|c| c == w);
         assert!(
-            s < e && *e <= hit.text.len(),
-            "highlight {s}..{e} outside the text"
+            found.is_some(),
+            "`{w}` of {} not in the cited {cited:?}",
+            hit.passage_id
         );
+        at += found.unwrap() + 1;
     }
+    assert_eq!(
+        cited_words.first(),
+        text_words.first(),
+        "start of {}",
+        hit.passage_id
+    );
+    assert_eq!(
+        cited_words.last(),
+        text_words.last(),
+        "end of {}",
+        hit.passage_id
+    );
 }
 
 #[test]
@@ -222,8 +288,11 @@ fn a_phrase_returns_exactly_the_passages_containing_it_and_highlights_only_it() 
     let roots: Vec<PathBuf> = CORPUS.iter().map(|c| env.path(c)).collect();
     let (sources, _) = dossier::ingest::find_sources(&roots);
     for source in sources {
-        let doc = dossier::ingest::read_document(&source, &Default::default()).unwrap();
-        passages.extend(doc.passages);
+        for item in dossier::ingest::read_all(&source, &Default::default()) {
+            if let dossier::ingest::Item::Document(doc) = item {
+                passages.extend(doc.passages);
+            }
+        }
     }
     for p in &passages {
         if p.text.to_lowercase().contains("maximum pressure") {
@@ -393,7 +462,7 @@ fn a_malformed_query_names_the_problem_and_where_it_is() {
         ("\"maximum pressure", "unclosed quote"),
         ("(iran OR", "`OR` needs a word after it"),
         ("iran)", "unmatched `)`"),
-        ("country:IRN", "unknown field `country:`"),
+        ("country:IRN", "metadata key `country`"),
         ("-israel", "nothing to search for"),
         ("s*", "too short"),
         ("— …", "no searchable words"),
@@ -498,7 +567,8 @@ fn reingest_makes_no_duplicates_and_a_changed_file_replaces_its_passages() {
 }
 
 #[test]
-fn bad_files_are_reported_and_skipped_while_good_ones_are_ingested() {
+fn bad_input_is_reported_and_skipped_while_every_good_document_is_committed() {
+    use std::io::Write;
     let env = TestEnv::new();
     let dir = env.path("mixed");
     std::fs::create_dir_all(&dir).unwrap();
@@ -511,6 +581,23 @@ fn bad_files_are_reported_and_skipped_while_good_ones_are_ingested() {
     std::fs::write(dir.join("latin1.txt"), b"Caf\xe9 diplomacy in Gen\xe8ve.\n").unwrap();
     std::fs::write(dir.join("empty.md"), "").unwrap();
     std::fs::write(dir.join("report.pdf"), "%PDF-1.4").unwrap();
+    std::os::unix::fs::symlink(dir.join("gone.txt"), dir.join("dangling.txt")).unwrap();
+    std::fs::write(
+        dir.join("feed.jsonl"),
+        "{\"id\": \"a\", \"text\": \"Record about Muscat talks.\"}\n{\"id\": \"b\", \"text\": broken}\n{\"id\": \"c\", \"text\": \"Record about Salalah port.\"}\n",
+    )
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..300 {
+        writeln!(
+            gz,
+            "{{\"id\": \"t{i}\", \"text\": \"Truncated feed record {i} on the Duqm shipyard.\"}}"
+        )
+        .unwrap();
+    }
+    let full = gz.finish().unwrap();
+    std::fs::write(dir.join("cut.jsonl.gz"), &full[..full.len() / 2]).unwrap();
+
     let out = env.run(&["ingest", "mixed", "--index", "idx"]);
     let err = stderr(&out);
     assert_eq!(
@@ -519,14 +606,291 @@ fn bad_files_are_reported_and_skipped_while_good_ones_are_ingested() {
         "errors make the exit code 2: {err}"
     );
     assert!(err.contains("binary.txt: binary file"), "{err}");
+    assert!(err.contains("dangling.txt"), "{err}");
+    assert!(err.contains("feed.jsonl: line 2: invalid JSON"), "{err}");
     assert!(
-        err.contains("latin1.txt: not valid UTF-8 (first bad byte at offset 3)"),
+        err.contains("cut.jsonl.gz: stream ends early after line"),
         "{err}"
     );
-    assert!(err.contains("1 documents (1 added)"), "{err}");
-    assert!(err.contains("4 skipped"), "{err}");
-    let (json, _) = env.search("Kharg", &[]);
-    assert_eq!(json.hits[0].path, "mixed/good.txt");
+    assert!(
+        err.contains("warning: mixed/latin1.txt: not valid UTF-8 (first bad byte at offset 3)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 empty") && err.contains("1 unsupported format"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 binary") && err.contains("1 bad record") && err.contains("1 truncated"),
+        "{err}"
+    );
+
+    // Everything good was committed.
+    for (query, path) in [
+        ("Kharg", "mixed/good.txt"),
+        ("Genève", "mixed/latin1.txt"),
+        ("Salalah", "mixed/feed.jsonl"),
+        ("Muscat", "mixed/feed.jsonl"),
+    ] {
+        let (json, _) = env.search(query, &[]);
+        assert_eq!(json.hits.len(), 1, "{query}");
+        assert_eq!(json.hits[0].path, path);
+        assert_citation_exact(&env, &json.hits[0]);
+    }
+    let (duqm, _) = env.search("Duqm", &[]);
+    assert!(
+        duqm.total_hits > 50,
+        "records before the break: {}",
+        duqm.total_hits
+    );
+}
+
+#[test]
+fn html_pages_give_article_text_metadata_and_citations() {
+    let env = TestEnv::new();
+    let out = env.run(&["ingest", "fixtures/articles", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (json, _) = env.search("accountability mechanism", &[]);
+    let hit = json
+        .hits
+        .iter()
+        .find(|h| h.path.ends_with(".html"))
+        .expect("the THOMAS page");
+    assert!(hit
+        .title
+        .starts_with("S.RES.84 - A resolution expressing support"));
+    assert_eq!(hit.meta["date"], "2011-03-01");
+    assert_eq!(hit.meta["author"], "Sen Casey, Robert P., Jr.");
+    assert_citation_exact(&env, hit);
+    // Navigation and scripts are not passages.
+    for chrome in ["\"NEW SEARCH\"", "\"Back to Bill Summary\"", "foresee"] {
+        let (json, out) = env.search(chrome, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{chrome}: {:?}",
+            json.hits.first().map(|h| &h.text)
+        );
+    }
+    // Every passage of the page cites its bytes.
+    let (all, _) = env.search("title:resolution", &[]);
+    for hit in all.hits.iter().filter(|h| h.path.ends_with(".html")) {
+        assert_citation_exact(&env, hit);
+    }
+}
+
+#[test]
+fn markdown_front_matter_gives_metadata_and_date_filters_use_it() {
+    let env = TestEnv::new();
+    env.run(&[
+        "ingest",
+        "fixtures/articles",
+        "fixtures/commentary",
+        "--index",
+        "idx",
+    ]);
+    let (json, _) = env.search("\"maximum pressure\"", &[]);
+    let sheet: Vec<&HitJson> = json
+        .hits
+        .iter()
+        .filter(|h| h.path.contains("fact-sheet"))
+        .collect();
+    assert!(!sheet.is_empty());
+    for hit in &sheet {
+        assert_eq!(
+            hit.title,
+            "Fact Sheet: President Donald J. Trump Restores Maximum Pressure on Iran"
+        );
+        assert_eq!(hit.meta["date"], "2025-02-04");
+        assert_eq!(hit.meta["tags"], serde_json::json!(["fact-sheets"]));
+        assert!(
+            !hit.text.contains("**") && !hit.text.contains("]("),
+            "markup removed: {}",
+            hit.text
+        );
+        assert_citation_exact(&env, hit);
+    }
+    let dated = |extra: &[&str]| -> BTreeSet<String> {
+        env.search("\"maximum pressure\"", extra)
+            .0
+            .hits
+            .into_iter()
+            .map(|h| h.path)
+            .collect()
+    };
+    let in_2025 = dated(&["--since", "2025-01", "--until", "2025-02"]);
+    assert_eq!(in_2025.len(), 1, "{in_2025:?}");
+    assert!(in_2025.iter().all(|p| p.contains("fact-sheet")));
+    assert!(dated(&["--since", "2025-02-05"]).is_empty());
+    assert_eq!(
+        dated(&["--until", "2025"]),
+        in_2025,
+        "undated documents are outside any range"
+    );
+    let (tagged, _) = env.search("\"maximum pressure\" tags:fact-sheets", &[]);
+    assert_eq!(tagged.total_hits, sheet.len());
+}
+
+#[test]
+fn jsonl_feeds_give_metadata_filters_and_facets() {
+    let env = TestEnv::new();
+    let out = env.run(&["ingest", "fixtures/feeds", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("8 documents (8 added)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let (iran, _) = env.search("sanctions country:IRN", &[]);
+    assert!(!iran.hits.is_empty());
+    for hit in &iran.hits {
+        assert_eq!(hit.meta["country"], "IRN");
+        assert!(hit.doc_id.starts_with("IRN_"));
+        assert_eq!(hit.field.as_deref(), Some("text"));
+        assert_citation_exact(&env, hit);
+    }
+    let (ranged, _) = env.search("sanctions year:2016..2018", &[]);
+    assert!(!ranged.hits.is_empty());
+    assert!(ranged
+        .hits
+        .iter()
+        .all(|h| (2016..=2018).contains(&h.meta["year"].as_i64().unwrap())));
+    let (usa, _) = env.search("Iran", &["--where", "country=usa", "--where", "year=2018"]);
+    assert!(!usa.hits.is_empty());
+    assert!(
+        usa.hits.iter().all(|h| h.doc_id == "USA_73_2018"),
+        "values match whatever their case"
+    );
+    let (any, _) = env.search("country:IRN OR country:USA", &[]);
+    assert!(any
+        .hits
+        .iter()
+        .all(|h| ["IRN", "USA"].contains(&h.meta["country"].as_str().unwrap())));
+
+    // Text output cites the record's line and the year.
+    let text = env.run(&[
+        "search",
+        "sanctions country:IRN",
+        "--index",
+        "idx",
+        "-n",
+        "1",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        stdout(&text).contains("fixtures/feeds/ungd-sample.jsonl.gz:"),
+        "{}",
+        stdout(&text)
+    );
+    assert!(stdout(&text).contains(" · 20"), "{}", stdout(&text));
+
+    // Facets.
+    let out = env.run(&[
+        "stats", "--index", "idx", "--by", "country", "--format", "json",
+    ]);
+    let facets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let values = facets["values"].as_array().unwrap();
+    let usa = values.iter().find(|v| v["value"] == "USA").unwrap();
+    assert_eq!(usa["documents"], 2);
+    let iran_passages = env.search("country:IRN", &[]).0.total_hits as u64;
+    let irn = values.iter().find(|v| v["value"] == "IRN").unwrap();
+    assert_eq!(irn["passages"].as_u64().unwrap(), iran_passages);
+
+    // Unknown keys are errors that list the keys there are.
+    let bad = env.run(&["search", "sanctions contry:IRN", "--index", "idx"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("metadata key `contry`") && stderr(&bad).contains("country"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = env.run(&["stats", "--index", "idx", "--by", "contry"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = env.run(&[
+        "search",
+        "sanctions",
+        "--index",
+        "idx",
+        "--since",
+        "someday",
+    ]);
+    assert!(stderr(&bad).contains("is not a date"), "{}", stderr(&bad));
+}
+
+#[test]
+fn feed_fields_can_be_named_on_the_command_line() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("wire.ndjson"),
+        "{\"key\": \"w1\", \"headline\": \"Envoy lands\", \"story\": \"The envoy landed in Doha.\", \"when\": \"2024-06-02\", \"outlet\": \"Wire\"}\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "ingest",
+        "wire.ndjson",
+        "--index",
+        "idx",
+        "--text-field",
+        "story",
+        "--id-field",
+        "key",
+        "--date-field",
+        "when",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (json, _) = env.search("Doha", &["--source", "wire", "--since", "2024-06"]);
+    assert_eq!(json.hits[0].doc_id, "w1");
+    assert_eq!(json.hits[0].title, "Envoy lands");
+    assert_eq!(json.hits[0].meta["source"], "Wire");
+}
+
+#[test]
+fn remove_and_prune_take_documents_out() {
+    let env = TestEnv::new();
+    env.run(&[&["ingest", "--index", "idx"], CORPUS].concat());
+    env.run(&["ingest", "fixtures/feeds", "--index", "idx"]);
+    assert_eq!(env.search("Rotterdam", &[]).1.status.code(), Some(0));
+
+    let out = env.run(&[
+        "remove",
+        "fixtures/commentary/hard-wrapped-brief.txt",
+        "--index",
+        "idx",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.search("Rotterdam", &[]).1.status.code(), Some(1));
+
+    // A feed record by its id, a whole feed by its path.
+    env.run(&["remove", "IRN_70_2015", "--index", "idx"]);
+    assert!(env
+        .search("country:IRN", &[])
+        .0
+        .hits
+        .iter()
+        .all(|h| h.doc_id != "IRN_70_2015"));
+    env.run(&[
+        "remove",
+        "fixtures/feeds/ungd-sample.jsonl.gz",
+        "--index",
+        "idx",
+    ]);
+    assert_eq!(env.search("country:USA", &[]).1.status.code(), Some(1));
+
+    let missing = env.run(&["remove", "no/such/doc", "--index", "idx"]);
+    assert_eq!(missing.status.code(), Some(1));
+
+    std::fs::remove_file(env.path("fixtures/commentary/gulf-shipping.md")).unwrap();
+    let out = env.run(&["ingest", "fixtures/commentary", "--prune", "--index", "idx"]);
+    assert!(
+        stderr(&out).contains("pruned fixtures/commentary/gulf-shipping.md"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.search("Kharg", &[]).1.status.code(), Some(1));
+    // Files outside the pruned paths stay.
+    assert_eq!(env.search("snapback", &[]).1.status.code(), Some(0));
 }
 
 #[test]
@@ -590,13 +954,14 @@ fn stats_report_documents_passages_size_and_last_ingest() {
 #[test]
 fn the_seed_article_yields_its_eighteen_body_paragraphs() {
     let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
-    let doc = dossier::ingest::document_from_bytes(
+    let (doc, warning) = dossier::ingest::document_from_bytes(
         Path::new(SEED),
         dossier::ingest::Format::Text,
         &bytes,
         &Default::default(),
     )
     .unwrap();
+    assert_eq!(warning, None);
     assert_eq!(doc.passages.len(), 18);
     assert!(doc.passages[..4].iter().all(|p| p.section.is_none()));
     let sections: BTreeSet<_> = doc

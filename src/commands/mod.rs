@@ -63,8 +63,11 @@ pub fn open_for_reading(location: &IndexLocation) -> anyhow::Result<DossierIndex
             let args = crate::cli::IngestArgs {
                 paths: demo_paths()?,
                 rebuild: false,
+                prune: false,
                 quiet: false,
+                verbose: false,
                 max_passage_chars: dossier::ingest::chunk::DEFAULT_MAX_CHARS,
+                fields: crate::cli::FieldArgs::default(),
             };
             ingest::run(location, &args)?;
             Ok(DossierIndex::open(&location.dir)?)

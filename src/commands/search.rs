@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 
 use dossier::output::{self, text::Style};
-use dossier::search::{search, SearchError, SearchRequest};
+use dossier::search::{search, Filter, SearchError, SearchRequest};
 
 use super::{open_for_reading, use_color, IndexLocation, Status};
 use crate::cli::{OutputFormat, SearchArgs};
@@ -12,11 +12,15 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     let index = open_for_reading(location)?;
     let request = SearchRequest {
         query: args.query.clone(),
+        filters: filters(&args.filters)?,
         limit: args.limit,
         offset: args.offset,
     };
     let results = match search(&index, &request) {
         Ok(results) => results,
+        Err(SearchError::Query(e)) if e.column == 0 => {
+            anyhow::bail!("bad filter: {}", e.message);
+        }
         Err(SearchError::Query(e)) => {
             let caret = " ".repeat(e.column.saturating_sub(1));
             anyhow::bail!(
@@ -46,6 +50,30 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     } else {
         Status::NotFound
     })
+}
+
+/// The `--source`, `--since`, `--until` and `--where` options as filters.
+pub fn filters(args: &crate::cli::FilterArgs) -> anyhow::Result<Vec<Filter>> {
+    let mut filters = Vec::new();
+    if let Some(source) = &args.source {
+        filters.push(Filter::Meta {
+            key: "source".into(),
+            value: source.clone(),
+        });
+    }
+    if args.since.is_some() || args.until.is_some() {
+        filters.push(Filter::Range {
+            key: "date".into(),
+            from: args.since.clone(),
+            to: args.until.clone(),
+        });
+    }
+    for assignment in &args.where_ {
+        filters.push(
+            Filter::parse_assignment(assignment).map_err(|e| anyhow::anyhow!("--where: {e}"))?,
+        );
+    }
+    Ok(filters)
 }
 
 pub fn format(format: OutputFormat) -> output::Format {

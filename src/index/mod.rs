@@ -11,20 +11,23 @@ pub mod writer;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::directory::error::LockError;
-use tantivy::query::TermQuery;
+use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
-    STORED, STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, JsonObjectOptions, NumericOptions,
+    OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::passage::Passage;
 pub use writer::{IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +58,15 @@ pub enum IndexError {
     },
 }
 
+/// Why `stats --by` could not count.
+#[derive(Debug, thiserror::Error)]
+pub enum FacetError {
+    #[error("no document in this index has the metadata key `{key}` (keys: {})", known.join(", "))]
+    UnknownKey { key: String, known: Vec<String> },
+    #[error("aggregation failed: {0}")]
+    Aggregation(String),
+}
+
 /// The fields of the passage schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -76,7 +88,19 @@ pub struct Fields {
     pub line_end: Field,
     pub byte_start: Field,
     pub byte_end: Field,
+    /// For feed records: the field the byte offsets count in.
+    pub field: Field,
+    /// Metadata as a JSON object: stored, each value indexed lower-cased for filters, and a fast
+    /// field (original case) for facets.
+    pub meta: Field,
+    /// The document date (day precision), for `--since` / `--until` and `date:` ranges.
+    pub date: Field,
+    /// The document year, for `year:` ranges.
+    pub year: Field,
 }
+
+/// Tokenizer of metadata values: the whole value, lower-cased (`country:irn` finds `IRN`).
+pub const KEYWORD_TOKENIZER: &str = "dossier_keyword";
 
 /// The fields searched by words without a `field:` prefix, with their weights: title and section
 /// words count, but less than the passage body.
@@ -117,6 +141,26 @@ impl Fields {
             line_end: b.add_u64_field("line_end", stored_u64.clone()),
             byte_start: b.add_u64_field("byte_start", stored_u64.clone()),
             byte_end: b.add_u64_field("byte_end", stored_u64),
+            field: b.add_text_field("field", STORED),
+            meta: b.add_json_field(
+                "meta",
+                JsonObjectOptions::default()
+                    .set_stored()
+                    .set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer(KEYWORD_TOKENIZER)
+                            .set_index_option(IndexRecordOption::Basic),
+                    )
+                    .set_fast("raw"),
+            ),
+            date: b.add_date_field(
+                "date",
+                DateOptions::default()
+                    .set_indexed()
+                    .set_fast()
+                    .set_precision(DateTimePrecision::Seconds),
+            ),
+            year: b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast()),
         };
         (b.build(), fields)
     }
@@ -143,6 +187,10 @@ impl Fields {
             line_end: get("line_end")?,
             byte_start: get("byte_start")?,
             byte_end: get("byte_end")?,
+            field: get("field")?,
+            meta: get("meta")?,
+            date: get("date")?,
+            year: get("year")?,
         })
     }
 }
@@ -153,6 +201,9 @@ pub struct CommitInfo {
     pub schema_version: u32,
     /// RFC 3339 time of the last ingest that committed.
     pub last_ingest: String,
+    /// Every metadata key the index holds, for `key:value` filters and `stats --by`.
+    #[serde(default)]
+    pub meta_keys: std::collections::BTreeSet<String>,
 }
 
 /// Counts and facts about an index.
@@ -165,6 +216,14 @@ pub struct IndexStats {
     pub size_bytes: u64,
     pub last_ingest: Option<String>,
     pub schema_version: u32,
+}
+
+/// Documents and passages with one value of a metadata key (`stats --by`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    pub value: serde_json::Value,
+    pub documents: u64,
+    pub passages: u64,
 }
 
 /// An open dossier index with its analyzer registered.
@@ -233,6 +292,12 @@ impl DossierIndex {
         index
             .tokenizers()
             .register(analyzer::ANALYZER_NAME, analyzer::analyzer());
+        index.tokenizers().register(
+            KEYWORD_TOKENIZER,
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .build(),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -310,6 +375,95 @@ impl DossierIndex {
         })
     }
 
+    /// Documents and passages per value of the metadata `key`, most documents first, using
+    /// aggregations over the metadata fast field.
+    pub fn facet(&self, key: &str, top: usize) -> Result<Vec<FacetCount>, FacetError> {
+        let known = self.commit_info().map(|c| c.meta_keys).unwrap_or_default();
+        if !known.contains(key) {
+            return Err(FacetError::UnknownKey {
+                key: key.to_owned(),
+                known: known.into_iter().collect(),
+            });
+        }
+        let searcher = self.searcher();
+        let count_by = |query: &dyn tantivy::query::Query| -> Result<Vec<(serde_json::Value, u64)>, FacetError> {
+            let request: Aggregations = serde_json::from_value(serde_json::json!({
+                "by": { "terms": { "field": format!("meta.{key}"), "size": 1_000_000 } }
+            }))
+            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+            let collector = AggregationCollector::from_aggs(request, Default::default());
+            let result = searcher
+                .search(query, &collector)
+                .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+            let json = serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+            Ok(json["by"]["buckets"]
+                .as_array()
+                .map(|buckets| {
+                    buckets
+                        .iter()
+                        .map(|b| (b["key"].clone(), b["doc_count"].as_u64().unwrap_or(0)))
+                        .collect()
+                })
+                .unwrap_or_default())
+        };
+        let passages = count_by(&AllQuery)?;
+        let first = TermQuery::new(
+            Term::from_field_u64(self.fields.seq, 1),
+            IndexRecordOption::Basic,
+        );
+        let documents: std::collections::HashMap<String, u64> = count_by(&first)?
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        let mut counts: Vec<FacetCount> = passages
+            .into_iter()
+            .map(|(value, passages)| FacetCount {
+                documents: documents.get(&value.to_string()).copied().unwrap_or(0),
+                value,
+                passages,
+            })
+            .collect();
+        counts.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then(b.passages.cmp(&a.passages))
+                .then_with(|| a.value.to_string().cmp(&b.value.to_string()))
+        });
+        counts.truncate(top);
+        Ok(counts)
+    }
+
+    /// Every source file with passages in the index (feeds count once).
+    pub fn indexed_paths(&self) -> Result<Vec<String>, IndexError> {
+        let searcher = self.searcher();
+        let mut paths = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.path)
+                .map_err(|e| self.error(e))?;
+            let mut terms = inverted.terms().stream().map_err(|e| IndexError::Io {
+                dir: self.display_dir(),
+                source: e,
+            })?;
+            while terms.advance() {
+                if let Ok(path) = std::str::from_utf8(terms.key()) {
+                    paths.insert(path.to_owned());
+                }
+            }
+        }
+        // A path whose passages were all deleted keeps its term until a merge: check it.
+        Ok(paths
+            .into_iter()
+            .filter(|p| {
+                let q = TermQuery::new(
+                    Term::from_field_text(self.fields.path, p),
+                    IndexRecordOption::Basic,
+                );
+                searcher.search(&q, &Count).is_ok_and(|n| n > 0)
+            })
+            .collect())
+    }
+
     /// All passages of a document, in document order.
     pub fn passages_of(&self, doc_id: &str) -> Result<Vec<Passage>, IndexError> {
         let searcher = self.searcher();
@@ -361,6 +515,18 @@ impl DossierIndex {
             line_end: num(f.line_end),
             byte_start: num(f.byte_start),
             byte_end: num(f.byte_end),
+            field: text(f.field),
+            meta: doc
+                .get_first(f.meta)
+                .map(OwnedValue::from)
+                .and_then(|v| serde_json::to_value(v).ok())
+                .and_then(|v| match v {
+                    serde_json::Value::Object(map) => {
+                        Some(std::sync::Arc::new(map.into_iter().collect()))
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default(),
             text: text(f.body).unwrap_or_default(),
         }
     }

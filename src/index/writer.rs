@@ -1,21 +1,23 @@
-//! Writing to the index: add, replace or skip documents, then one atomic commit.
+//! Writing to the index: add, replace or skip documents, remove them, then one atomic commit.
 //!
 //! A document's passages are replaced as a unit (`delete_term(doc_id)` + adds), so the index
 //! never holds two versions of a document. Until [`Updater::commit`] nothing is visible to
 //! searches; a crashed ingest leaves the previous commit intact.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use tantivy::collector::Count;
+use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::{DateTime, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::{tantivy_error, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION};
+use crate::ingest::meta::{date_of, date_timestamp};
 use crate::passage::Document;
 
 /// Memory for tantivy's indexing threads, per thread.
-const MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
+const MEMORY_PER_THREAD: usize = 128 * 1024 * 1024;
 const MAX_THREADS: usize = 8;
 
 /// What happened to one document.
@@ -25,9 +27,7 @@ pub enum IngestOutcome {
     Added,
     /// Its content changed: the old passages were replaced.
     Replaced,
-    /// Same content as indexed: nothing written.
-    Unchanged,
-    /// The same document was already given earlier in this run.
+    /// The same document id was already written earlier in this run (nothing written).
     Duplicate,
 }
 
@@ -38,6 +38,7 @@ pub struct Updater {
     searcher: Searcher,
     dir: String,
     seen: HashSet<String>,
+    meta_keys: BTreeSet<String>,
     /// Set by [`Updater::clear`]: nothing indexed before counts as present any more.
     cleared: bool,
 }
@@ -58,28 +59,51 @@ impl Updater {
             searcher: index.searcher(),
             dir: index.display_dir(),
             seen: HashSet::new(),
+            meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
             cleared: false,
         })
     }
 
-    /// Adds `doc`, replacing any earlier version; skips it when its content is already indexed.
+    /// Whether this version of the document is what the index holds (then there is nothing to
+    /// do). A document seen earlier in this run counts as current too.
+    pub fn is_current(&mut self, doc_id: &str, version: &str) -> Result<bool, IndexError> {
+        if self.cleared {
+            return Ok(false);
+        }
+        let key = Term::from_field_text(self.fields.doc_version, &version_key(doc_id, version));
+        Ok(self.count(key)? > 0)
+    }
+
+    /// Adds `doc`, replacing any earlier version of it.
     pub fn upsert(&mut self, doc: &Document) -> Result<IngestOutcome, IndexError> {
         if !self.seen.insert(doc.doc_id.clone()) {
             return Ok(IngestOutcome::Duplicate);
         }
-        let version = Term::from_field_text(self.fields.doc_version, &version_key(doc));
-        if !self.cleared && self.count(version)? > 0 {
-            return Ok(IngestOutcome::Unchanged);
-        }
         let id = Term::from_field_text(self.fields.doc_id, &doc.doc_id);
         let existed = !self.cleared && self.count(id.clone())? > 0;
-        self.writer.delete_term(id);
+        // One batch per document: the old version's removal and the new passages travel to
+        // the indexing threads together.
+        let mut batch = Vec::with_capacity(doc.passages.len() + 1);
+        if existed {
+            batch.push(UserOperation::Delete(id));
+        }
+        self.meta_keys.extend(doc.meta.keys().cloned());
+        let f = self.fields;
+        let version = version_key(&doc.doc_id, &doc.version);
+        let meta: Vec<(String, OwnedValue)> = doc
+            .meta
+            .iter()
+            .map(|(k, v)| (k.clone(), OwnedValue::from(v.clone())))
+            .collect();
+        let date = date_of(&doc.meta)
+            .and_then(|d| date_timestamp(&d))
+            .map(DateTime::from_timestamp_secs);
+        let year = doc.meta.get("year").and_then(serde_json::Value::as_i64);
         for (seq, passage) in (1u64..).zip(&doc.passages) {
-            let f = &self.fields;
             let mut d = TantivyDocument::default();
             d.add_text(f.passage_id, &passage.passage_id);
             d.add_text(f.doc_id, &passage.doc_id);
-            d.add_text(f.doc_version, version_key(doc));
+            d.add_text(f.doc_version, &version);
             d.add_text(f.title, &passage.title);
             if let Some(section) = &passage.section {
                 d.add_text(f.section, section);
@@ -98,8 +122,21 @@ impl Updater {
             d.add_u64(f.line_end, passage.line_end);
             d.add_u64(f.byte_start, passage.byte_start);
             d.add_u64(f.byte_end, passage.byte_end);
-            self.writer.add_document(d).map_err(|e| self.error(e))?;
+            if let Some(field) = &passage.field {
+                d.add_text(f.field, field);
+            }
+            if !meta.is_empty() {
+                d.add_field_value(f.meta, &OwnedValue::Object(meta.clone()));
+            }
+            if let Some(date) = date {
+                d.add_date(f.date, date);
+            }
+            if let Some(year) = year {
+                d.add_i64(f.year, year);
+            }
+            batch.push(UserOperation::Add(d));
         }
+        self.writer.run(batch).map_err(|e| self.error(e))?;
         Ok(if existed {
             IngestOutcome::Replaced
         } else {
@@ -113,14 +150,24 @@ impl Updater {
             .delete_all_documents()
             .map_err(|e| self.error(e))?;
         self.cleared = true;
+        self.meta_keys.clear();
         Ok(())
     }
 
-    /// Removes every passage of `doc_id`; returns how many passages were indexed for it.
+    /// Removes every passage of the document `doc_id`; returns how many were indexed.
     pub fn remove(&mut self, doc_id: &str) -> Result<usize, IndexError> {
         let id = Term::from_field_text(self.fields.doc_id, doc_id);
         let n = self.count(id.clone())?;
         self.writer.delete_term(id);
+        Ok(n)
+    }
+
+    /// Removes every passage read from the file `path` (all records of a feed); returns how many
+    /// were indexed.
+    pub fn remove_path(&mut self, path: &str) -> Result<usize, IndexError> {
+        let term = Term::from_field_text(self.fields.path, path);
+        let n = self.count(term.clone())?;
+        self.writer.delete_term(term);
         Ok(n)
     }
 
@@ -130,6 +177,7 @@ impl Updater {
             schema_version: SCHEMA_VERSION,
             last_ingest: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                 .to_string(),
+            meta_keys: std::mem::take(&mut self.meta_keys),
         };
         let payload = serde_json::to_string(&info).expect("CommitInfo serialises");
         let dir = self.dir.clone();
@@ -157,13 +205,7 @@ impl Updater {
     }
 }
 
-/// Identifies what is indexed for a document: its id, its content, and the version of the
-/// chunker that cut it (so a dossier upgrade that chunks differently re-indexes unchanged files).
-fn version_key(doc: &Document) -> String {
-    format!(
-        "{}\u{1f}{}\u{1f}{}",
-        doc.doc_id,
-        doc.content_hash,
-        crate::ingest::chunk::CHUNKER_VERSION
-    )
+/// Identifies what is indexed for a document: its id and its version.
+fn version_key(doc_id: &str, version: &str) -> String {
+    format!("{doc_id}\u{1f}{version}")
 }

@@ -1,20 +1,44 @@
 //! Ingest, first half of the pipeline: find source files, read them, and cut them into
 //! [`Document`]s of paragraph [`Passage`]s.
 //!
-//! Nothing here touches the index: readers return plain data, and a file that cannot be read
-//! is a [`Skip`] with its reason, never a failure of the whole run.
+//! Nothing here touches the index: readers hand their results to a sink, and a file (or feed
+//! record) that cannot be read is a [`Skip`] with its reason, never a failure of the whole run.
+//! Before chunking, each reader asks whether the document's version is already indexed, so an
+//! unchanged corpus is re-read but not re-chunked.
 
 pub mod chunk;
 pub mod debris;
+pub mod decode;
+pub mod html;
+pub mod jsonl;
+pub mod markdown;
+pub mod meta;
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use crate::passage::{passage_number, Document, Passage};
-pub use chunk::{ChunkOptions, Format};
+pub use chunk::ChunkOptions;
+use chunk::Chunked;
+use decode::Decoded;
+pub use jsonl::FieldNames;
+use meta::Meta;
 
 /// How much of a file is checked for NUL bytes to decide that it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// The kinds of source dossier reads, from the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text: paragraphs by blank lines, one per line or hard-wrapped.
+    Text,
+    Markdown,
+    Html,
+    /// JSON Lines, one document per record; `gzip` when compressed.
+    Jsonl {
+        gzip: bool,
+    },
+}
 
 /// A file found under the paths given to `ingest`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,18 +47,57 @@ pub struct SourceFile {
     pub format: Format,
 }
 
-/// Why a file was not ingested.
+/// Settings for reading sources.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub chunk: ChunkOptions,
+    pub fields: FieldNames,
+}
+
+impl ReadOptions {
+    /// What, besides a source's bytes, decides how it is cut: documents indexed with other
+    /// settings (or by an older chunker) are re-read even when their bytes are the same.
+    fn fingerprint(&self) -> String {
+        format!(
+            "chunker {} max {} fields {:?}",
+            chunk::CHUNKER_VERSION,
+            self.chunk.max_chars,
+            self.fields
+        )
+    }
+
+    /// The version of a document: its content and the settings that cut it.
+    pub fn version(&self, content: &[u8]) -> String {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(content);
+        hasher.update(self.fingerprint().as_bytes());
+        hasher.finalize().to_hex()[..32].to_owned()
+    }
+}
+
+/// Why a file or record was not ingested.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
-    /// Not a format dossier reads (yet); counted, not an error.
+    /// Not a format dossier reads; counted, not an error.
     Unsupported,
     /// The file holds no text; counted, not an error.
     Empty,
-    /// The file could not be read or is not text: an error the exit code reports.
+    /// The file could not be read: an error the exit code reports.
     Unreadable(String),
     Binary,
-    InvalidUtf8 {
-        byte: usize,
+    /// A feed record that is not valid JSON, or lacks a text field.
+    BadRecord {
+        line: u64,
+        message: String,
+    },
+    /// A compressed feed that ends early; the records before `line` were read.
+    Truncated {
+        line: u64,
+        message: String,
+    },
+    /// The same document id twice in one run: the first one was kept.
+    Duplicate {
+        id: String,
     },
     /// A directory entry that could not be listed.
     Walk(String),
@@ -46,28 +109,68 @@ impl SkipReason {
     pub fn is_error(&self) -> bool {
         !matches!(self, SkipReason::Unsupported | SkipReason::Empty)
     }
+
+    /// A short name of the kind of skip, for summaries.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SkipReason::Unsupported => "unsupported format",
+            SkipReason::Empty => "empty",
+            SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::Binary => "binary",
+            SkipReason::BadRecord { .. } => "bad record",
+            SkipReason::Truncated { .. } => "truncated",
+            SkipReason::Duplicate { .. } => "duplicate id",
+            SkipReason::Walk(_) => "unlistable",
+        }
+    }
 }
 
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SkipReason::Unsupported => write!(f, "unsupported format (dossier reads .txt and .md)"),
+            SkipReason::Unsupported => write!(
+                f,
+                "unsupported format (dossier reads .txt, .md, .html, .jsonl, .ndjson, .jsonl.gz)"
+            ),
             SkipReason::Empty => write!(f, "no text to index"),
             SkipReason::Unreadable(e) => write!(f, "cannot read file: {e}"),
             SkipReason::Binary => write!(f, "binary file (contains NUL bytes)"),
-            SkipReason::InvalidUtf8 { byte } => {
-                write!(f, "not valid UTF-8 (first bad byte at offset {byte})")
+            SkipReason::BadRecord { line, message } => write!(f, "line {line}: {message}"),
+            SkipReason::Truncated { line, message } => {
+                write!(f, "stream ends early after line {line} ({message}); the records before it were read")
+            }
+            SkipReason::Duplicate { id } => {
+                write!(
+                    f,
+                    "document id `{id}` given twice in this run; the first one was kept"
+                )
             }
             SkipReason::Walk(e) => write!(f, "cannot list directory entry: {e}"),
         }
     }
 }
 
-/// A file that was not ingested, and why.
+/// A file (or feed record) that was not ingested, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skip {
     pub path: PathBuf,
     pub reason: SkipReason,
+}
+
+/// What reading a source produces, in order.
+#[derive(Debug)]
+pub enum Item {
+    Document(Box<Document>),
+    /// The document is indexed at this version already: nothing to do.
+    Unchanged {
+        doc_id: String,
+    },
+    Skip(Skip),
+    /// Read, but not quite as it should be (e.g. not valid UTF-8): the document is still used.
+    Warning {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 /// Everything found under `paths`, in a stable order (each directory walked in file-name order),
@@ -117,10 +220,16 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// The reader for a file, from its extension.
 pub fn format_for(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".jsonl.gz") || name.ends_with(".ndjson.gz") {
+        return Some(Format::Jsonl { gzip: true });
+    }
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "txt" | "text" => Some(Format::Text),
         "md" | "markdown" => Some(Format::Markdown),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "jsonl" | "ndjson" => Some(Format::Jsonl { gzip: false }),
         _ => None,
     }
 }
@@ -153,77 +262,186 @@ pub fn doc_id_for(path: &Path) -> String {
     }
 }
 
-/// The hex digest identifying a file's content.
-pub fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+/// Reads one source and hands what it finds to `sink`, in order. `is_current(doc_id, version)`
+/// says whether that version of a document is indexed already (then it is not chunked).
+pub fn read_source<E>(
+    source: &SourceFile,
+    options: &ReadOptions,
+    is_current: &mut dyn FnMut(&str, &str) -> bool,
+    sink: &mut dyn FnMut(Item) -> Result<(), E>,
+) -> Result<(), E> {
+    if let Format::Jsonl { gzip } = source.format {
+        return jsonl::read(source, gzip, options, is_current, sink);
+    }
+    let skip = |reason| {
+        Item::Skip(Skip {
+            path: source.path.clone(),
+            reason,
+        })
+    };
+    let bytes = match std::fs::read(&source.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return sink(skip(SkipReason::Unreadable(e.kind().to_string()))),
+    };
+    let doc_id = doc_id_for(&source.path);
+    let version = options.version(&bytes);
+    if is_current(&doc_id, &version) {
+        return sink(Item::Unchanged { doc_id });
+    }
+    match document_from_bytes(&source.path, source.format, &bytes, options) {
+        Ok((mut doc, warning)) => {
+            if let Some(message) = warning {
+                sink(Item::Warning {
+                    path: source.path.clone(),
+                    message,
+                })?;
+            }
+            doc.version = version;
+            sink(Item::Document(Box::new(doc)))
+        }
+        Err(reason) => sink(skip(reason)),
+    }
 }
 
-/// Reads one source file into a chunked [`Document`].
-pub fn read_document(source: &SourceFile, options: &ChunkOptions) -> Result<Document, SkipReason> {
-    let bytes =
-        std::fs::read(&source.path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
-    document_from_bytes(&source.path, source.format, &bytes, options)
+/// Reads a whole source into documents, skips and warnings (for `dossier chunk` and tests).
+pub fn read_all(source: &SourceFile, options: &ReadOptions) -> Vec<Item> {
+    let mut items = Vec::new();
+    let _ = read_source::<()>(source, options, &mut |_, _| false, &mut |item| {
+        items.push(item);
+        Ok(())
+    });
+    items
 }
 
-/// Builds a [`Document`] from a file's bytes (split out of [`read_document`] for tests).
+/// Builds a [`Document`] from a file's bytes, with the warning its decoding raised, if any.
 pub fn document_from_bytes(
     path: &Path,
     format: Format,
     bytes: &[u8],
-    options: &ChunkOptions,
-) -> Result<Document, SkipReason> {
+    options: &ReadOptions,
+) -> Result<(Document, Option<String>), SkipReason> {
     if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return Err(SkipReason::Binary);
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
-        byte: e.valid_up_to(),
-    })?;
-    let chunked = chunk::chunk(text, format, options);
+    let declared = match format {
+        Format::Html => decode::html_charset(bytes),
+        _ => None,
+    };
+    let decoded = decode::decode(bytes, declared);
+    let (chunked, meta) = match format {
+        Format::Text | Format::Jsonl { .. } => (
+            chunk::chunk_text(&decoded.text, &options.chunk),
+            Meta::new(),
+        ),
+        Format::Markdown => markdown::read(&decoded.text, &options.chunk),
+        Format::Html => html::read(&decoded.text, &options.chunk),
+    };
     if chunked.chunks.is_empty() {
         return Err(SkipReason::Empty);
     }
     let doc_id = doc_id_for(path);
-    let title = chunked.title.unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| doc_id.clone())
-    });
+    let fallback_title = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| doc_id.clone());
+    let doc = build_document(
+        DocumentParts {
+            doc_id: doc_id.clone(),
+            path: doc_id,
+            title: chunked.title.clone().unwrap_or(fallback_title),
+            meta,
+            field: None,
+            bytes: bytes.len() as u64,
+            record_line: None,
+        },
+        chunked,
+        Some(&decoded),
+    );
+    Ok((doc, decoded.warning))
+}
+
+/// What a document is made of besides its passages.
+pub(crate) struct DocumentParts {
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    pub meta: Meta,
+    /// For feed records: the field the passages' byte offsets count in.
+    pub field: Option<String>,
+    pub bytes: u64,
+    /// For feed records: the line of the record, cited as the passages' lines.
+    pub record_line: Option<u64>,
+}
+
+/// Turns chunks into passages with their ids and citations (byte offsets mapped back to the
+/// source's own bytes when the text was decoded from another encoding).
+pub(crate) fn build_document(
+    parts: DocumentParts,
+    chunked: Chunked,
+    decoded: Option<&Decoded>,
+) -> Document {
+    let DocumentParts {
+        doc_id,
+        path,
+        title,
+        meta,
+        field,
+        bytes,
+        record_line,
+    } = parts;
+    let shared_meta = std::sync::Arc::new(meta.clone());
     let passages = chunked
         .chunks
         .into_iter()
-        .map(|c| Passage {
-            passage_id: format!("{doc_id}#{}", passage_number(c.paragraph, c.part)),
-            doc_id: doc_id.clone(),
-            title: title.clone(),
-            section: c.section,
-            paragraph: c.paragraph,
-            part: c.part,
-            source_paragraph: c.source_paragraph,
-            path: doc_id.clone(),
-            line_start: c.line_start,
-            line_end: c.line_end,
-            byte_start: c.byte_start,
-            byte_end: c.byte_end,
-            text: c.text,
+        .map(|c| {
+            let (byte_start, byte_end) = match decoded {
+                Some(d) => (
+                    d.source_offset(c.byte_start as usize) as u64,
+                    d.source_offset(c.byte_end as usize) as u64,
+                ),
+                None => (c.byte_start, c.byte_end),
+            };
+            let (line_start, line_end) = match record_line {
+                Some(line) => (line, line),
+                None => (c.line_start, c.line_end),
+            };
+            Passage {
+                passage_id: format!("{doc_id}#{}", passage_number(c.paragraph, c.part)),
+                doc_id: doc_id.clone(),
+                title: title.clone(),
+                section: c.section,
+                paragraph: c.paragraph,
+                part: c.part,
+                source_paragraph: c.source_paragraph,
+                path: path.clone(),
+                line_start,
+                line_end,
+                byte_start,
+                byte_end,
+                field: field.clone(),
+                meta: shared_meta.clone(),
+                text: c.text,
+            }
         })
         .collect();
-    Ok(Document {
-        path: doc_id.clone(),
+    Document {
         doc_id,
+        path,
         title,
-        content_hash: content_hash(bytes),
-        bytes: bytes.len() as u64,
+        version: String::new(),
+        bytes,
         layout: chunked.layout,
+        meta,
         passages,
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn document_from_bytes_default(path: &Path, bytes: &[u8]) -> Result<Document, SkipReason> {
-        document_from_bytes(path, Format::Text, bytes, &ChunkOptions::default())
+    fn text_document(path: &Path, bytes: &[u8]) -> Result<Document, SkipReason> {
+        document_from_bytes(path, Format::Text, bytes, &ReadOptions::default()).map(|(d, _)| d)
     }
 
     #[test]
@@ -238,25 +456,46 @@ mod tests {
     }
 
     #[test]
-    fn bad_bytes_are_skip_reasons() {
+    fn formats_come_from_extensions() {
+        assert_eq!(format_for(Path::new("a/b.MD")), Some(Format::Markdown));
+        assert_eq!(
+            format_for(Path::new("speeches.jsonl.gz")),
+            Some(Format::Jsonl { gzip: true })
+        );
+        assert_eq!(
+            format_for(Path::new("feed.ndjson")),
+            Some(Format::Jsonl { gzip: false })
+        );
+        assert_eq!(format_for(Path::new("page.htm")), Some(Format::Html));
+        assert_eq!(format_for(Path::new("report.pdf")), None);
+    }
+
+    #[test]
+    fn bad_bytes_are_skip_reasons_or_warnings() {
         let p = Path::new("x.txt");
         assert_eq!(
-            document_from_bytes_default(p, b"abc\0def"),
-            Err(SkipReason::Binary)
+            text_document(p, b"abc\0def").err(),
+            Some(SkipReason::Binary)
         );
+        assert_eq!(text_document(p, b"  \n\n ").err(), Some(SkipReason::Empty));
+        let (doc, warning) = document_from_bytes(
+            p,
+            Format::Text,
+            b"Caf\xe9 diplomacy in Gen\xe8ve.\n",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(doc.passages[0].text, "Café diplomacy in Genève.");
+        assert!(warning.unwrap().contains("offset 3"));
         assert_eq!(
-            document_from_bytes_default(p, b"caf\xe9 au lait"),
-            Err(SkipReason::InvalidUtf8 { byte: 3 })
-        );
-        assert_eq!(
-            document_from_bytes_default(p, b"  \n\n "),
-            Err(SkipReason::Empty)
+            doc.passages[0].byte_end, 25,
+            "byte offsets count in the file, not the text"
         );
     }
 
     #[test]
     fn passages_get_ids_and_the_file_name_as_fallback_title() {
-        let doc = document_from_bytes_default(
+        let doc = text_document(
             Path::new("notes/brief.txt"),
             b"It began in Vienna.\n\nIt ended in New York.\n",
         )

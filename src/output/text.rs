@@ -39,7 +39,7 @@ impl Style {
     }
 }
 
-/// `path:LINE[-LINE] ¶n[.part] [(source ¶N)] — title › section`
+/// `path:LINE[-LINE] ¶n[.part] [(source ¶N)] — title › section · source, date`
 pub fn citation(p: &Passage) -> String {
     let lines = if p.line_start == p.line_end {
         p.line_start.to_string()
@@ -55,6 +55,19 @@ pub fn citation(p: &Passage) -> String {
     if let Some(section) = &p.section {
         s.push_str(" › ");
         s.push_str(section);
+    }
+    let source = p.meta.get("source").and_then(|v| v.as_str());
+    let date = p
+        .meta
+        .get("date")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .or_else(|| p.meta.get("year").map(|y| y.to_string()));
+    match (source, date) {
+        (Some(source), Some(date)) => s.push_str(&format!(" · {source}, {date}")),
+        (Some(source), None) => s.push_str(&format!(" · {source}")),
+        (None, Some(date)) => s.push_str(&format!(" · {date}")),
+        (None, None) => {}
     }
     s
 }
@@ -234,6 +247,8 @@ mod tests {
             line_end: 9,
             byte_start: 0,
             byte_end: 1,
+            field: None,
+            meta: Default::default(),
             text: "x".into(),
         };
         assert_eq!(citation(&p), "a.txt:7-9 ¶3 — Title › Part");

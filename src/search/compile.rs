@@ -4,7 +4,7 @@
 //! [`Matcher`], so highlights are computed from exactly what the query searched for: a phrase
 //! lights up as a phrase, a prefix as the words it expanded to, and an excluded word never.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query, TermQuery,
@@ -13,8 +13,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use super::filter::Filter;
 use super::highlight::Matcher;
-use super::query::{Leaf, LeafKind, Occur, QueryExpr, Scope};
+use super::query::{Leaf, LeafKind, Occur, QueryError, QueryExpr, Scope};
 use crate::index::analyzer::{analyze, analyzer, normalizer};
 use crate::index::{Fields, BODY_BOOST, SECTION_BOOST, TITLE_BOOST};
 
@@ -37,42 +38,74 @@ pub struct Compiled {
 pub struct Compiler<'a> {
     searcher: &'a Searcher,
     fields: Fields,
+    meta_keys: &'a BTreeSet<String>,
     analyzer: TextAnalyzer,
     normalizer: TextAnalyzer,
     matchers: Vec<Matcher>,
 }
 
 impl<'a> Compiler<'a> {
-    pub fn new(searcher: &'a Searcher, fields: Fields) -> Compiler<'a> {
+    pub fn new(
+        searcher: &'a Searcher,
+        fields: Fields,
+        meta_keys: &'a BTreeSet<String>,
+    ) -> Compiler<'a> {
         Compiler {
             searcher,
             fields,
+            meta_keys,
             analyzer: analyzer(),
             normalizer: normalizer(),
             matchers: Vec::new(),
         }
     }
 
-    /// Compiles `expr`; `None` when nothing in it analyzes to a searchable word.
-    pub fn compile(mut self, expr: &QueryExpr, mode: MatchMode) -> Option<Compiled> {
-        let query = self.expr(expr, mode, false)?;
-        Some(Compiled {
+    /// Compiles `expr` with the `filters` given beside it; `None` when nothing in it analyzes
+    /// to a searchable word or a filter.
+    pub fn compile(
+        mut self,
+        expr: &QueryExpr,
+        filters: &[Filter],
+        mode: MatchMode,
+    ) -> Result<Option<Compiled>, QueryError> {
+        let Some(query) = self.expr(expr, mode, false)? else {
+            return Ok(None);
+        };
+        let query = if filters.is_empty() {
+            query
+        } else {
+            let mut clauses = vec![(TOccur::Must, query)];
+            for filter in filters {
+                let q = filter
+                    .query(&self.fields, self.meta_keys)
+                    // Column 0: the problem is in a filter option, not in the query text.
+                    .map_err(|message| QueryError { message, column: 0 })?;
+                clauses.push((TOccur::Must, q));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        Ok(Some(Compiled {
             query,
             matchers: self.matchers,
-        })
+        }))
     }
 
-    fn expr(&mut self, expr: &QueryExpr, mode: MatchMode, negated: bool) -> Option<Box<dyn Query>> {
-        match expr {
-            QueryExpr::Leaf(leaf) => self.leaf(leaf, negated),
+    fn expr(
+        &mut self,
+        expr: &QueryExpr,
+        mode: MatchMode,
+        negated: bool,
+    ) -> Result<Option<Box<dyn Query>>, QueryError> {
+        Ok(match expr {
+            QueryExpr::Leaf(leaf) => self.leaf(leaf, negated)?,
             QueryExpr::Or(alternatives) => {
-                let subs: Vec<_> = alternatives
-                    .iter()
-                    .filter_map(|a| self.expr(a, MatchMode::All, negated))
-                    .collect();
+                let mut subs = Vec::new();
+                for a in alternatives {
+                    subs.extend(self.expr(a, MatchMode::All, negated)?);
+                }
                 match subs.len() {
                     0 => None,
-                    1 => subs.into_iter().next(),
+                    1 => subs.pop(),
                     _ => Some(Box::new(BooleanQuery::union(subs))),
                 }
             }
@@ -80,22 +113,31 @@ impl<'a> Compiler<'a> {
                 let mut subs = Vec::new();
                 for (occur, clause) in clauses {
                     let excluded = *occur == Occur::Exclude;
-                    let Some(q) = self.expr(clause, MatchMode::All, negated || excluded) else {
+                    let Some(q) = self.expr(clause, MatchMode::All, negated || excluded)? else {
                         continue;
                     };
+                    // Filters stay required in the any-word fallback.
+                    let is_filter = matches!(
+                        clause,
+                        QueryExpr::Leaf(Leaf {
+                            kind: LeafKind::Filter { .. },
+                            ..
+                        })
+                    );
                     let occur = match (occur, mode) {
                         (Occur::Exclude, _) => TOccur::MustNot,
                         (Occur::Require, _) | (Occur::Default, MatchMode::All) => TOccur::Must,
+                        (Occur::Default, MatchMode::Any) if is_filter => TOccur::Must,
                         (Occur::Default, MatchMode::Any) => TOccur::Should,
                     };
                     subs.push((occur, q));
                 }
                 if subs.iter().all(|(o, _)| *o == TOccur::MustNot) {
-                    return None;
+                    return Ok(None);
                 }
                 Some(Box::new(BooleanQuery::new(subs)))
             }
-        }
+        })
     }
 
     fn scope_fields(&self, scope: Scope) -> Vec<(Field, f32)> {
@@ -112,8 +154,19 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn leaf(&mut self, leaf: &Leaf, negated: bool) -> Option<Box<dyn Query>> {
+    fn leaf(&mut self, leaf: &Leaf, negated: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
         let (sequence, slop) = match &leaf.kind {
+            LeafKind::Filter { key, value } => {
+                let error = |message| QueryError {
+                    message,
+                    column: leaf.column,
+                };
+                let filter = Filter::parse(key, value).map_err(error)?;
+                return filter
+                    .query(&self.fields, self.meta_keys)
+                    .map(Some)
+                    .map_err(error);
+            }
             LeafKind::Word(word) => (self.terms(word), 0),
             LeafKind::Phrase { text, slop } => (self.terms(text), *slop),
             LeafKind::Prefix(prefix) => (self.prefix_sequence(leaf.scope, prefix), 0),
@@ -121,9 +174,9 @@ impl<'a> Compiler<'a> {
         if sequence.is_empty() || sequence.iter().any(Vec::is_empty) {
             // A word made only of punctuation, or a prefix nothing in the index starts with.
             if matches!(leaf.kind, LeafKind::Prefix(_)) && !sequence.is_empty() {
-                return Some(Box::new(EmptyQuery));
+                return Ok(Some(Box::new(EmptyQuery)));
             }
-            return None;
+            return Ok(None);
         }
         // A quoted phrase asks for that text: it matches the passage itself, not the headings
         // above it (`section:"..."` and `title:"..."` search those).
@@ -149,11 +202,11 @@ impl<'a> Compiler<'a> {
                 slop,
             });
         }
-        Some(if per_field.len() == 1 {
+        Ok(Some(if per_field.len() == 1 {
             per_field.pop().expect("one field")
         } else {
             Box::new(BooleanQuery::union(per_field))
-        })
+        }))
     }
 
     /// The analyzed terms of `text`, one alternative each.

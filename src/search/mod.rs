@@ -5,6 +5,7 @@
 //! again with any word sufficing, and [`SearchResults::fallback`] says so.
 
 pub mod compile;
+pub mod filter;
 pub mod highlight;
 pub mod query;
 
@@ -15,12 +16,15 @@ use crate::index::{DossierIndex, IndexError};
 use crate::passage::Passage;
 pub use compile::MatchMode;
 use compile::{Compiled, Compiler};
+pub use filter::Filter;
 pub use query::{parse, QueryError, QueryExpr};
 
 /// What to search for and which page of hits to return.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
+    /// Filters beside the query (`--source`, `--since`, `--until`, `--where`).
+    pub filters: Vec<Filter>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -60,8 +64,10 @@ pub enum SearchError {
 pub fn search(index: &DossierIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
     let expr = parse(&request.query)?;
     let searcher = index.searcher();
+    let meta_keys = index.commit_info().map(|c| c.meta_keys).unwrap_or_default();
     let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
-        let Some(compiled) = Compiler::new(&searcher, *index.fields()).compile(&expr, mode) else {
+        let compiler = Compiler::new(&searcher, *index.fields(), &meta_keys);
+        let Some(compiled) = compiler.compile(&expr, &request.filters, mode)? else {
             return Ok(None);
         };
         let top = TopDocs::with_limit(request.limit.max(1))

@@ -9,6 +9,8 @@
 //! ( ... )          grouping
 //! title:w section:"p"   search one field only
 //! snap*            every word starting with `snap`
+//! country:IRN      metadata filter (any metadata key; values match whole, ignoring case)
+//! year:2015..2019  year or date range (`date:2025-01..2025-06`, open ends `year:2015..`)
 //! ```
 //!
 //! Parsing is separate from analysis: this module only knows the syntax. Errors carry the
@@ -17,7 +19,7 @@
 use std::fmt;
 
 /// Fields a query word can be restricted to with `field:`.
-pub const QUERY_FIELDS: &[&str] = &["title", "section", "text"];
+pub const QUERY_FIELDS: &[&str] = &["title", "section", "text", "body"];
 
 /// Where a leaf searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub enum LeafKind {
     Phrase { text: String, slop: u32 },
     /// `word*`.
     Prefix(String),
+    /// `key:value` on metadata (`country:IRN`, `year:2015..2019`): filters, does not score.
+    Filter { key: String, value: String },
 }
 
 /// A searchable unit of the query with the span it came from.
@@ -176,7 +180,13 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     "AND" | "&&" => toks.push((column, Tok::And)),
                     "NOT" => toks.push((column, Tok::Not)),
                     _ => {
-                        if let Some((field, rest)) = split_field(&word) {
+                        // `note: text` is prose; `country:IRN`, `title:"a b"`, `title:(..)` are fields.
+                        let field = split_field(&word).filter(|(name, rest)| {
+                            !rest.is_empty()
+                                || QUERY_FIELDS.contains(name)
+                                || chars.get(i).is_some_and(|c| matches!(c, '"' | '“' | '('))
+                        });
+                        if let Some((field, rest)) = field {
                             toks.push((column, Tok::Field(field.to_owned())));
                             if !rest.is_empty() {
                                 toks.push((
@@ -198,8 +208,10 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
 /// `name:rest` where `name` looks like a field name (`http://x` and `12:30` are words).
 fn split_field(word: &str) -> Option<(&str, &str)> {
     let (name, rest) = word.split_once(':')?;
-    let is_name = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    let is_name = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !rest.starts_with('/');
     is_name.then_some((name, rest))
 }
@@ -355,15 +367,7 @@ impl Parser {
                     "title" => Scope::Title,
                     "section" => Scope::Section,
                     "text" | "body" => Scope::Body,
-                    other => {
-                        return Err(QueryError::new(
-                            column,
-                            format!(
-                                "unknown field `{other}:` (fields: {})",
-                                QUERY_FIELDS.join(", ")
-                            ),
-                        ))
-                    }
+                    _ => return self.filter(name, column),
                 };
                 if matches!(
                     self.peek(),
@@ -389,6 +393,28 @@ impl Parser {
                 "`+`, `-` and `NOT` go before a word, not after `OR` or a field",
             )),
         }
+    }
+}
+
+impl Parser {
+    /// `key:value` or `key:"a value"` after a metadata key.
+    fn filter(&mut self, key: String, column: usize) -> Result<QueryExpr, QueryError> {
+        let value = match self.peek().cloned() {
+            Some(Tok::Word(word)) => word,
+            Some(Tok::Quoted { text, .. }) => text,
+            _ => {
+                return Err(QueryError::new(
+                    column,
+                    format!("`{key}:` needs a value after it, as in {key}:IRN"),
+                ))
+            }
+        };
+        self.pos += 1;
+        Ok(QueryExpr::Leaf(Leaf {
+            scope: Scope::All,
+            kind: LeafKind::Filter { key, value },
+            column,
+        }))
     }
 }
 
@@ -562,7 +588,7 @@ mod tests {
             ("iran)", 5, "unmatched `)`"),
             ("iran OR", 8, "`OR` needs a word after it"),
             ("OR iran", 1, "`OR` needs a word before it"),
-            ("country:IRN", 1, "unknown field `country:`"),
+            ("country:\"\"", 9, "empty phrase"),
             ("-iran", 2, "nothing to search for"),
             ("s*", 1, "too short"),
             ("sn*ap", 3, "only works at the end"),
@@ -578,8 +604,38 @@ mod tests {
     }
 
     #[test]
-    fn urls_and_times_are_words_not_fields() {
+    fn metadata_filters() {
+        let q = parse("sanctions country:IRN year:2015..2019 source:\"UN News\"").unwrap();
+        let QueryExpr::And { clauses, .. } = q else {
+            panic!()
+        };
+        let filters: Vec<(&str, &str)> = clauses
+            .iter()
+            .filter_map(|(_, e)| match e {
+                QueryExpr::Leaf(Leaf {
+                    kind: LeafKind::Filter { key, value },
+                    ..
+                }) => Some((key.as_str(), value.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            filters,
+            [
+                ("country", "IRN"),
+                ("year", "2015..2019"),
+                ("source", "UN News")
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_times_and_prose_colons_are_words_not_fields() {
         assert!(parse("https://example.org").is_ok());
         assert!(parse("12:30").is_ok());
+        assert!(matches!(
+            parse("note: sanctions").unwrap(),
+            QueryExpr::And { .. }
+        ));
     }
 }

@@ -12,7 +12,7 @@
 //! Page furniture (page numbers, job numbers, running heads) is dropped first; the blank lines
 //! around it are page breaks, not paragraph breaks, and a paragraph cut by one is rejoined.
 
-use super::{ends_sentence, looks_like_heading, segment, Line, Segment, Unit};
+use super::{ends_sentence, looks_like_heading, segment, Line, Piece, Unit};
 use crate::ingest::debris::is_page_furniture;
 
 /// Median line length (characters) from which lines are paragraphs of their own.
@@ -37,6 +37,7 @@ pub enum Layout {
         wrap: usize,
     },
     Markdown,
+    Html,
 }
 
 impl std::fmt::Display for Layout {
@@ -53,6 +54,7 @@ impl std::fmt::Display for Layout {
                 )
             }
             Layout::Markdown => write!(f, "markdown"),
+            Layout::Html => write!(f, "html"),
         }
     }
 }
@@ -275,14 +277,14 @@ fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>
 /// Rebuilds paragraphs from text wrapped at about `wrap` characters.
 fn hard_wrapped(doc: &Doc, items: &[Item], wrap: usize, indent_is_cue: bool) -> Vec<Unit> {
     let mut units = Vec::new();
-    let mut current: Vec<Segment> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
     let mut pending: Option<bool> = None; // a break since the last line: Some(is_page_break)
-    let flush = |current: &mut Vec<Segment>, units: &mut Vec<Unit>| {
+    let flush = |current: &mut Vec<Piece>, units: &mut Vec<Unit>| {
         if current.is_empty() {
             return;
         }
         if current.len() == 1 {
-            let s = current[0];
+            let s = &current[0];
             let content = doc.text[s.start..s.end].trim();
             if looks_like_heading(content) && content.chars().count() * 3 < wrap * 2 {
                 units.push(Unit::Heading {

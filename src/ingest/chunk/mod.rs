@@ -16,7 +16,6 @@
 //! text in the source; the lines cited are the lines those bytes are on.
 
 pub mod layout;
-mod markdown;
 mod paragraph;
 
 use super::debris::is_debris;
@@ -35,15 +34,6 @@ pub const DEFAULT_MAX_CHARS: usize = 1500;
 const MAX_HEADING_CHARS: usize = 120;
 const MAX_HEADING_WORDS: usize = 16;
 const MAX_TITLE_CHARS: usize = 160;
-
-/// How the source marks its structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Plain text: paragraphs by blank lines, one per line or hard-wrapped; headings by shape.
-    Text,
-    /// Markdown: `#` and setext headings, list items, front matter skipped.
-    Markdown,
-}
 
 /// Settings of the chunker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,43 +75,74 @@ pub struct Chunked {
     pub chunks: Vec<Chunk>,
 }
 
-/// One source line: its 1-based number and the byte range of its content (line terminator and
-/// a leading byte-order mark excluded).
+/// One source line: the byte range of its content (line terminator and a leading byte-order
+/// mark excluded).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Line {
-    number: u64,
     start: usize,
     end: usize,
 }
 
-/// A contiguous piece of source text that belongs to a paragraph.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Segment {
-    start: usize,
-    end: usize,
+/// A piece of a paragraph: a range of the source text, with the text it stands for when that
+/// is not the source slice itself (HTML entities, Markdown escapes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub start: usize,
+    pub end: usize,
+    /// `None`: the text is `source[start..end]`.
+    pub text: Option<String>,
+    /// A line break (or a block-internal separator) comes before this piece.
+    pub break_before: bool,
 }
 
+impl Piece {
+    /// A line (or part of one) of the source, taken as it is.
+    pub fn raw(start: usize, end: usize) -> Piece {
+        Piece {
+            start,
+            end,
+            text: None,
+            break_before: true,
+        }
+    }
+}
+
+/// What a reader finds in a document, in order.
 #[derive(Debug)]
-pub(crate) enum Unit {
-    Heading { text: String },
-    Paragraph(Vec<Segment>),
+pub enum Unit {
+    /// Not a passage: the section of what follows.
+    Heading {
+        text: String,
+    },
+    Paragraph(Vec<Piece>),
 }
 
-/// Splits `text` into its title, headings and passages.
-pub fn chunk(text: &str, format: Format, options: &ChunkOptions) -> Chunked {
+/// Splits a plain-text document into its title, headings and passages.
+pub fn chunk_text(text: &str, options: &ChunkOptions) -> Chunked {
     let lines = split_lines(text);
-    let (layout, units) = match format {
-        Format::Text => layout::text_units(text, &lines),
-        Format::Markdown => (Layout::Markdown, markdown::markdown_units(text, &lines)),
+    let (layout, units) = layout::text_units(text, &lines);
+    let mut units = units.into_iter().peekable();
+    // The title: the first line, when it reads as one and stands apart from the body.
+    let title = match units.peek() {
+        Some(Unit::Heading { text }) if reads_as_title(text) => Some(text.clone()),
+        Some(Unit::Paragraph(pieces)) if pieces.len() == 1 && is_alone(text, &pieces[0]) => {
+            let line = &text[pieces[0].start..pieces[0].end];
+            reads_as_title(line).then(|| normalize_whitespace(line))
+        }
+        _ => None,
     };
-    assemble(text, &lines, units, format, layout, options)
+    if title.is_some() {
+        units.next();
+    }
+    let mut chunked = assemble(text, units.collect(), layout, options, true);
+    chunked.title = title;
+    chunked
 }
 
 fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let bytes = text.as_bytes();
-    let mut number = 1;
     while start <= bytes.len() {
         let end_of_line = bytes[start..]
             .iter()
@@ -133,42 +154,15 @@ fn split_lines(text: &str) -> Vec<Line> {
             end -= 1;
         }
         if end_of_line.is_some() || start < bytes.len() {
-            lines.push(Line { number, start, end });
+            lines.push(Line { start, end });
         }
-        number += 1;
         start = next;
     }
     lines
 }
 
-fn is_blank(text: &str, line: &Line) -> bool {
-    text[line.start..line.end].trim().is_empty()
-}
-
-/// Groups lines into blocks separated by blank lines.
-fn blocks<'l>(text: &str, lines: &'l [Line]) -> Vec<&'l [Line]> {
-    let mut out = Vec::new();
-    let mut begin = None;
-    for (i, line) in lines.iter().enumerate() {
-        if is_blank(text, line) {
-            if let Some(b) = begin.take() {
-                out.push(&lines[b..i]);
-            }
-        } else if begin.is_none() {
-            begin = Some(i);
-        }
-    }
-    if let Some(b) = begin {
-        out.push(&lines[b..]);
-    }
-    out
-}
-
-fn segment(line: &Line) -> Segment {
-    Segment {
-        start: line.start,
-        end: line.end,
-    }
+fn segment(line: &Line) -> Piece {
+    Piece::raw(line.start, line.end)
 }
 
 /// A short line that does not end a sentence and starts like a heading.
@@ -233,7 +227,7 @@ fn reads_as_title(line: &str) -> bool {
 
 /// A one-line paragraph followed by a blank line (or the end of the text): the first line of a
 /// text file only reads as a title when it stands apart from the body.
-fn is_alone(text: &str, segment: Segment) -> bool {
+fn is_alone(text: &str, segment: &Piece) -> bool {
     let rest = &text[segment.end..];
     let rest = rest.strip_prefix('\r').unwrap_or(rest);
     match rest.strip_prefix('\n') {
@@ -245,86 +239,55 @@ fn is_alone(text: &str, segment: Segment) -> bool {
     }
 }
 
-fn assemble(
+/// Turns a reader's units into passages: sections from headings, paragraph numbers, joined
+/// text (mending line-end hyphens when `dehyphenate`), debris dropped, long paragraphs split.
+/// The title is left to the reader.
+pub fn assemble(
     text: &str,
-    lines: &[Line],
     units: Vec<Unit>,
-    format: Format,
     layout: Layout,
     options: &ChunkOptions,
+    dehyphenate: bool,
 ) -> Chunked {
-    let mut title = None;
-    let mut units = units.into_iter().peekable();
-
-    // The title: consumed when it opens the document.
-    match (format, units.peek()) {
-        (Format::Markdown, Some(Unit::Heading { .. })) => {
-            if let Some(Unit::Heading { text, .. }) = units.next() {
-                title = Some(text);
-            }
-        }
-        (Format::Text, Some(Unit::Heading { text, .. })) if reads_as_title(text) => {
-            if let Some(Unit::Heading { text, .. }) = units.next() {
-                title = Some(text);
-            }
-        }
-        (Format::Text, Some(Unit::Paragraph(segments)))
-            if segments.len() == 1 && is_alone(text, segments[0]) =>
-        {
-            let s = segments[0];
-            let line = &text[s.start..s.end];
-            if reads_as_title(line) {
-                title = Some(normalize_whitespace(line));
-                units.next();
-            }
-        }
-        _ => {}
-    }
-    let units: Vec<Unit> = units.collect();
-
     // Source paragraph numbers: `22.<TAB>` always; `22. ` when the document numbers at least
     // three paragraphs that way.
+    let first_raw = |pieces: &[Piece]| -> Option<(String, usize)> {
+        let first = pieces.first().filter(|p| p.text.is_none())?;
+        paragraph_number(&text[first.start..first.end], true)
+    };
     let numbered_with_space = units
         .iter()
-        .filter(|u| match u {
-            Unit::Paragraph(s) => paragraph_number(&text[s[0].start..s[0].end], true).is_some(),
-            Unit::Heading { .. } => false,
-        })
+        .filter(|u| matches!(u, Unit::Paragraph(p) if first_raw(p).is_some()))
         .count()
         >= 3;
-    let vocabulary = if text.contains("-\n") || text.contains("-\r\n") {
-        Vocabulary::of(text)
-    } else {
-        Vocabulary::default()
-    };
-    let line_starts: Vec<usize> = lines.iter().map(|l| l.start).collect();
-    let line_of = |byte: usize| -> u64 {
-        let i = line_starts.partition_point(|&s| s <= byte).max(1) - 1;
-        lines[i].number
-    };
+    let vocabulary = (dehyphenate && (text.contains("-\n") || text.contains("-\r\n")))
+        .then(|| Vocabulary::of(text));
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |byte: usize| line_starts.partition_point(|&s| s <= byte) as u64;
 
     let mut chunks = Vec::new();
     let mut section: Option<String> = None;
-    let mut first_heading = None;
     let mut paragraph = 0u64;
     for unit in units {
-        let mut segments = match unit {
+        let mut pieces = match unit {
             Unit::Heading { text: heading } => {
-                if first_heading.is_none() {
-                    first_heading = Some(heading.clone());
-                }
                 section = Some(heading);
                 continue;
             }
-            Unit::Paragraph(segments) => segments,
+            Unit::Paragraph(pieces) if pieces.is_empty() => continue,
+            Unit::Paragraph(pieces) => pieces,
         };
-        let first = &mut segments[0];
-        let source_paragraph = paragraph_number(&text[first.start..first.end], numbered_with_space)
-            .map(|(number, marker)| {
-                first.start += marker;
-                number
-            });
-        let joined = join(text, &segments, &vocabulary);
+        let number = pieces
+            .first()
+            .filter(|p| p.text.is_none())
+            .and_then(|p| paragraph_number(&text[p.start..p.end], numbered_with_space));
+        let source_paragraph = number.map(|(number, marker)| {
+            pieces[0].start += marker;
+            number
+        });
+        let joined = join(text, &pieces, vocabulary.as_ref());
         if joined.words.is_empty() || is_debris(&joined.text) {
             continue;
         }
@@ -346,11 +309,8 @@ fn assemble(
             });
         }
     }
-    if title.is_none() && format == Format::Markdown {
-        title = first_heading;
-    }
     Chunked {
-        title,
+        title: None,
         layout,
         chunks,
     }
@@ -360,8 +320,8 @@ fn assemble(
 mod tests {
     use super::*;
 
-    fn chunk_text(src: &str) -> Chunked {
-        chunk(src, Format::Text, &ChunkOptions::default())
+    fn chunk_default(src: &str) -> Chunked {
+        chunk_text(src, &ChunkOptions::default())
     }
 
     fn texts(chunked: &Chunked) -> Vec<&str> {
@@ -405,7 +365,7 @@ mod tests {
     #[test]
     fn blank_line_paragraphs_with_title_and_headings() {
         let src = "Will Iran Retreat?\n\nFirst paragraph, about power.\n\nSecond one\nwrapped over lines.\n\nThe Timing of War\n\nThird paragraph.\n\nWas this news useful?\n";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert_eq!(c.layout, Layout::BlankLine);
         assert_eq!(c.title.as_deref(), Some("Will Iran Retreat?"));
         assert_eq!(
@@ -431,7 +391,7 @@ mod tests {
             para("Beta "),
             para("Gamma ")
         );
-        let c = chunk_text(&src);
+        let c = chunk_default(&src);
         assert_eq!(c.layout, Layout::LinePerParagraph);
         assert_eq!(c.title.as_deref(), Some("Title Line"));
         assert_eq!(c.chunks.len(), 3);
@@ -446,7 +406,7 @@ mod tests {
     fn numbered_paragraphs_keep_their_source_number_out_of_the_text() {
         let long = "The peoples of the world know this, and they expect the Assembly to act on it without delay. ".repeat(2);
         let src = format!("21.\t{long}\n22.\t{long}\n");
-        let c = chunk_text(&src);
+        let c = chunk_default(&src);
         assert_eq!(c.chunks.len(), 2);
         assert_eq!(c.chunks[1].source_paragraph.as_deref(), Some("22"));
         assert_eq!(c.chunks[1].paragraph, 2);
@@ -461,7 +421,7 @@ mod tests {
         let src = format!(
             "{long}\n{long}Just imagine what Iran will do after those sanctions are\n15-29658 27/55\n\nA/70/PV.22 01/10/2015\nlifted, he said. {long}\n{long}\n"
         );
-        let c = chunk_text(&src);
+        let c = chunk_default(&src);
         assert_eq!(c.layout, Layout::LinePerParagraph);
         assert_eq!(c.chunks.len(), 3, "{:#?}", texts(&c));
         assert!(c.chunks[1].text.contains("sanctions are lifted, he said."));
@@ -489,7 +449,7 @@ of conviction to lead us.
 when the United Nations was founded on principles
 that have stood the test of time in every region.
 ";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert!(
             matches!(c.layout, Layout::HardWrapped { .. }),
             "{:?}",
@@ -515,7 +475,7 @@ Council on the situation in the region and the
 It adjourned late in the evening after a long and
 difficult debate about the future of the mission.
 ";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert!(matches!(c.layout, Layout::BlankLine), "{:?}", c.layout);
         assert_eq!(c.chunks.len(), 1, "{:#?}", texts(&c));
         assert!(c.chunks[0].text.contains("and the measures that"));
@@ -530,7 +490,7 @@ difficult debate about the future of the mission.
             "Short opening paragraph.\n\n{}\n",
             sentence.repeat(40).trim_end()
         );
-        let c = chunk(&src, Format::Text, &ChunkOptions { max_chars: 500 });
+        let c = chunk_text(&src, &ChunkOptions { max_chars: 500 });
         let parts: Vec<&Chunk> = c.chunks.iter().filter(|c| c.paragraph == 2).collect();
         assert!(parts.len() >= 7, "{} parts", parts.len());
         for (i, part) in parts.iter().enumerate() {
@@ -545,7 +505,7 @@ difficult debate about the future of the mission.
     #[test]
     fn first_line_glued_to_the_body_is_not_a_title() {
         let src = "The sanctions were renewed on Monday\nafter a long debate.\n";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert_eq!(c.title, None);
         assert_eq!(texts(&c).len(), 1);
     }
@@ -553,7 +513,7 @@ difficult debate about the future of the mission.
     #[test]
     fn sentence_first_line_is_not_a_title() {
         let src = "This opening sentence ends with a full stop.\n\nAnother paragraph.\n";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert_eq!(c.title, None);
         assert_eq!(c.chunks.len(), 2);
     }
@@ -561,7 +521,7 @@ difficult debate about the future of the mission.
     #[test]
     fn crlf_and_bom_keep_exact_offsets() {
         let src = "\u{feff}Title\r\n\r\nOne paragraph\r\nwrapped.\r\n\r\nTwo.\r\n";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert_eq!(c.title.as_deref(), Some("Title"));
         assert_eq!(texts(&c), ["One paragraph wrapped.", "Two."]);
         assert_exact(src, &c);
@@ -570,31 +530,11 @@ difficult debate about the future of the mission.
     #[test]
     fn interface_debris_and_page_numbers_never_become_passages() {
         let src = "Title\n\nThe talks resumed in Muscat.\n\n12\n\nShare this article\n\nListen\n\nThe envoy left.\n";
-        let c = chunk_text(src);
+        let c = chunk_default(src);
         assert_eq!(
             texts(&c),
             ["The talks resumed in Muscat.", "The envoy left."]
         );
-    }
-
-    #[test]
-    fn markdown_headings_lists_and_front_matter() {
-        let src = "---\ntitle: ignored here\n---\n# The Snapback Mechanism\n\nIntro text.\n\n## How It Works\n\n- first item\n- second item\n  continues\n\nSetext Section\n--------------\n\nLast words.\n";
-        let c = chunk(src, Format::Markdown, &ChunkOptions::default());
-        assert_eq!(c.title.as_deref(), Some("The Snapback Mechanism"));
-        assert_eq!(
-            texts(&c),
-            [
-                "Intro text.",
-                "first item",
-                "second item continues",
-                "Last words."
-            ]
-        );
-        assert_eq!(c.chunks[0].section, None);
-        assert_eq!(c.chunks[1].section.as_deref(), Some("How It Works"));
-        assert_eq!(c.chunks[3].section.as_deref(), Some("Setext Section"));
-        assert_exact(src, &c);
     }
 
     #[test]
@@ -616,11 +556,7 @@ difficult debate about the future of the mission.
 
     #[test]
     fn empty_and_blank_texts_have_no_chunks() {
-        assert!(chunk_text("").chunks.is_empty());
-        assert!(
-            chunk("\n \n\t\n", Format::Markdown, &ChunkOptions::default())
-                .chunks
-                .is_empty()
-        );
+        assert!(chunk_default("").chunks.is_empty());
+        assert!(chunk_default("\n \n\t\n").chunks.is_empty());
     }
 }

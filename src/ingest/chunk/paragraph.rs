@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::Segment;
+use super::Piece;
 
 /// One word of the passage text and the source bytes it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,77 +96,107 @@ pub(super) fn paragraph_number(line: &str, allow_space: bool) -> Option<(String,
     Some((rest[..digits].to_owned(), indent + digits + 1 + gap))
 }
 
-/// Joins the segments of one paragraph into normalised text.
-pub(super) fn join(source: &str, segments: &[Segment], vocabulary: &Vocabulary) -> Joined {
-    let mut joined = Joined::default();
-    // A word that ended its line with a hyphen, waiting for the next line's first word.
-    let mut pending_hyphen: Option<WordSpan> = None;
-    for segment in segments {
-        let line = &source[segment.start..segment.end];
-        let mut tokens = line
-            .split_whitespace()
-            .map(|t| {
-                (
-                    segment.start + (t.as_ptr() as usize - line.as_ptr() as usize),
-                    t,
-                )
-            })
-            .peekable();
-        while let Some((src_start, token)) = tokens.next() {
-            let src_end = src_start + token.len();
-            if let Some(head) = pending_hyphen.take() {
-                let head_text = &joined.text[head.text_start..head.text_end];
-                let head_word = core_word(head_text);
-                let tail_starts_lower = token.chars().next().is_some_and(char::is_lowercase);
-                if tail_starts_lower {
-                    if vocabulary.drop_hyphen(head_word, core_word(token)) {
-                        joined.text.pop(); // the hyphen
-                    }
-                    joined.text.push_str(token);
-                    let last = joined.words.last_mut().expect("head word was pushed");
-                    last.text_end = joined.text.len();
-                    last.src_end = src_end;
-                    let word = *last;
-                    if tokens.peek().is_none() {
-                        pending_hyphen = hyphen_candidate(&joined, word);
-                    }
-                    continue;
-                }
-                // `Non-` `Proliferation`: a real hyphen at the line end; join without a space.
-                joined.text.push_str(token);
-                let last = joined.words.last_mut().expect("head word was pushed");
-                last.text_end = joined.text.len();
-                last.src_end = src_end;
-                continue;
-            }
-            if !joined.text.is_empty() {
-                joined.text.push(' ');
-            }
-            let text_start = joined.text.len();
-            joined.text.push_str(token);
-            let word = WordSpan {
-                text_start,
-                text_end: joined.text.len(),
-                src_start,
-                src_end,
-            };
-            joined.words.push(word);
-            if tokens.peek().is_none() {
-                pending_hyphen = hyphen_candidate(&joined, word);
-            }
+/// A stretch of the concatenated paragraph text and where it came from.
+struct Span {
+    at: usize,
+    len: usize,
+    src_start: usize,
+    src_end: usize,
+    /// The text is the source slice itself, so offsets inside it map one to one.
+    raw: bool,
+}
+
+/// Joins the pieces of one paragraph into whitespace-normalised text, keeping every word's
+/// source bytes. With a `vocabulary`, a word broken by a hyphen at a line end is mended.
+pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabulary>) -> Joined {
+    let mut concat = String::new();
+    let mut spans: Vec<Span> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        if piece.break_before && !concat.is_empty() {
+            concat.push('\n');
         }
+        let text = piece
+            .text
+            .as_deref()
+            .unwrap_or(&source[piece.start..piece.end]);
+        spans.push(Span {
+            at: concat.len(),
+            len: text.len(),
+            src_start: piece.start,
+            src_end: piece.end,
+            raw: piece.text.is_none(),
+        });
+        concat.push_str(text);
+    }
+    let span_of = |x: usize| -> &Span {
+        let i = spans.partition_point(|s| s.at + s.len <= x);
+        &spans[i.min(spans.len() - 1)]
+    };
+    let src_start_of = |x: usize| {
+        let s = span_of(x);
+        if s.raw {
+            s.src_start + (x - s.at)
+        } else {
+            s.src_start
+        }
+    };
+    let src_end_of = |y: usize| {
+        let s = span_of(y - 1);
+        if s.raw {
+            s.src_start + (y - s.at)
+        } else {
+            s.src_end
+        }
+    };
+
+    let mut joined = Joined::default();
+    let mut words = word_ranges(&concat).peekable();
+    while let Some((start, mut end)) = words.next() {
+        let text_start = if joined.text.is_empty() {
+            0
+        } else {
+            joined.text.push(' ');
+            joined.text.len()
+        };
+        joined.text.push_str(&concat[start..end]);
+        // Mend `inter-` + line break + `national` (and keep `twelve-` + `day` as one word).
+        while let (Some(vocabulary), Some(&(next_start, next_end))) = (vocabulary, words.peek()) {
+            let head = &concat[start..end];
+            let Some(stem) = head.strip_suffix('-') else {
+                break;
+            };
+            let next = &concat[next_start..next_end];
+            if !concat[end..next_start].contains('\n')
+                || !stem.chars().last().is_some_and(char::is_alphabetic)
+            {
+                break;
+            }
+            let head_word = core_word(stem.rsplit(['-', '—', '–']).next().unwrap_or(stem));
+            let continues_lower = next.chars().next().is_some_and(char::is_lowercase);
+            if continues_lower && vocabulary.drop_hyphen(head_word, core_word(next)) {
+                joined.text.pop();
+            }
+            joined.text.push_str(next);
+            end = next_end;
+            words.next();
+        }
+        joined.words.push(WordSpan {
+            text_start,
+            text_end: joined.text.len(),
+            src_start: src_start_of(start),
+            src_end: src_end_of(end),
+        });
     }
     joined
 }
 
-/// A word ending its line with a hyphen after a letter (`inter-`, not a dash `-` or `—`).
-fn hyphen_candidate(joined: &Joined, word: WordSpan) -> Option<WordSpan> {
-    let text = &joined.text[word.text_start..word.text_end];
-    let stem = text.strip_suffix('-')?;
-    stem.chars()
-        .last()
-        .is_some_and(char::is_alphabetic)
-        .then_some(word)
+/// Byte ranges of the whitespace-separated words of `text`.
+fn word_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let base = text.as_ptr() as usize;
+    text.split_whitespace().map(move |w| {
+        let start = w.as_ptr() as usize - base;
+        (start, start + w.len())
+    })
 }
 
 /// Byte ranges of `text` for the parts of a paragraph: one range when it fits in `max_chars`,
@@ -222,21 +252,18 @@ pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize,
 mod tests {
     use super::*;
 
-    fn segments(text: &str) -> Vec<Segment> {
+    fn pieces(text: &str) -> Vec<Piece> {
         let mut out = Vec::new();
         let mut start = 0;
         for line in text.split('\n') {
-            out.push(Segment {
-                start,
-                end: start + line.len(),
-            });
+            out.push(Piece::raw(start, start + line.len()));
             start += line.len() + 1;
         }
         out
     }
 
     fn joined(text: &str) -> String {
-        join(text, &segments(text), &Vocabulary::of(text)).text
+        join(text, &pieces(text), Some(&Vocabulary::of(text))).text
     }
 
     #[test]
@@ -274,11 +301,33 @@ mod tests {
     #[test]
     fn every_word_keeps_its_source_bytes() {
         let text = "the inter-\nnational  community";
-        let j = join(text, &segments(text), &Vocabulary::of(text));
+        let j = join(text, &pieces(text), Some(&Vocabulary::of(text)));
         let w = j.words[1];
         assert_eq!(&j.text[w.text_start..w.text_end], "international");
         assert_eq!(&text[w.src_start..w.src_end], "inter-\nnational");
         assert_eq!(source_range(&j, 4, j.text.len()), (4, text.len()));
+    }
+
+    #[test]
+    fn decoded_pieces_cite_their_whole_source_range() {
+        // `Iran&rsquo;s` decoded, then a raw piece glued to it.
+        let source = "<p>Iran&rsquo;s talks</p>";
+        let pieces = [
+            Piece {
+                start: 3,
+                end: 15,
+                text: Some("Iran’s".into()),
+                break_before: false,
+            },
+            Piece {
+                break_before: false,
+                ..Piece::raw(15, 21)
+            },
+        ];
+        let j = join(source, &pieces, None);
+        assert_eq!(j.text, "Iran’s talks");
+        assert_eq!((j.words[0].src_start, j.words[0].src_end), (3, 15));
+        assert_eq!(&source[j.words[1].src_start..j.words[1].src_end], "talks");
     }
 
     #[test]

@@ -1,0 +1,388 @@
+//! Markdown, read with a real CommonMark parser (pulldown-cmark, with its source offsets).
+//!
+//! - YAML (`---`) or TOML (`+++`) front matter gives the title and metadata; a header of
+//!   `**Key:** value` lines at the very top (as in converted report pages) is metadata too;
+//! - `#` headings become sections (the first one is the title when front matter has none);
+//! - paragraphs, list items, block quotes, code blocks and table rows are passages, with inline
+//!   markup removed (link text kept) and each word cited at its place in the file;
+//! - link-only lines (site navigation, "Share", "Download PDF") and interface debris are dropped.
+
+use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use serde_json::Value;
+
+use super::chunk::{assemble, looks_like_heading, ChunkOptions, Chunked, Layout, Piece, Unit};
+use super::meta::{self, Meta};
+use crate::passage::normalize_whitespace;
+
+/// A paragraph made mostly of links (at least this share of its characters) is navigation.
+const LINK_DENSITY: f64 = 0.7;
+
+/// The title, metadata and passages of a Markdown document.
+pub fn read(text: &str, options: &ChunkOptions) -> (Chunked, Meta) {
+    let mut reader = Reader::new(text);
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
+        reader.event(event, range);
+    }
+    reader.flush(Block::Paragraph);
+    let Reader {
+        mut units,
+        mut meta,
+        front_title,
+        ..
+    } = reader;
+
+    // The title: front matter's, else the first heading (consumed when it opens the document).
+    let title = front_title.or_else(|| {
+        let first = units
+            .iter()
+            .position(|u| matches!(u, Unit::Heading { .. }))?;
+        let Unit::Heading { text } = &units[first] else {
+            unreachable!("found a heading")
+        };
+        let title = text.clone();
+        if first == 0 {
+            units.remove(0);
+        }
+        Some(title)
+    });
+    let mut chunked = assemble(text, units, Layout::Markdown, options, false);
+    chunked.title = title;
+    (chunked, std::mem::take(&mut meta))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Paragraph,
+    Other,
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    units: Vec<Unit>,
+    meta: Meta,
+    front_title: Option<String>,
+    pieces: Vec<Piece>,
+    heading: Option<Vec<Piece>>,
+    break_next: bool,
+    link_depth: usize,
+    links: usize,
+    link_chars: usize,
+    image_depth: usize,
+    metadata: Option<(MetadataBlockKind, String)>,
+    seen_passage: bool,
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Reader<'t> {
+        Reader {
+            text,
+            units: Vec::new(),
+            meta: Meta::new(),
+            front_title: None,
+            pieces: Vec::new(),
+            heading: None,
+            break_next: false,
+            link_depth: 0,
+            links: 0,
+            link_chars: 0,
+            image_depth: 0,
+            metadata: None,
+            seen_passage: false,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        if let Some((_, buffer)) = &mut self.metadata {
+            match event {
+                Event::Text(t) => buffer.push_str(&t),
+                Event::End(TagEnd::MetadataBlock(_)) => {
+                    let (kind, buffer) = self.metadata.take().expect("inside metadata");
+                    self.front_matter(kind, &buffer);
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) if self.image_depth == 0 => {
+                self.text_piece(&t, range);
+            }
+            Event::SoftBreak | Event::HardBreak => self.break_next = true,
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Heading { .. } => {
+                self.flush(Block::Paragraph);
+                self.heading = Some(Vec::new());
+            }
+            Tag::Item | Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_) => {
+                self.flush(Block::Other);
+            }
+            Tag::TableCell => self.break_next = true,
+            Tag::Link { .. } => {
+                self.link_depth += 1;
+                self.links += 1;
+            }
+            Tag::Image { .. } => self.image_depth += 1,
+            Tag::MetadataBlock(kind) => self.metadata = Some((kind, String::new())),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let pieces = self.heading.take().unwrap_or_default();
+                let heading = self.pieces_text(&pieces);
+                if !heading.is_empty() {
+                    self.units.push(Unit::Heading { text: heading });
+                }
+            }
+            TagEnd::Paragraph => self.flush(Block::Paragraph),
+            TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::FootnoteDefinition => self.flush(Block::Other),
+            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn text_piece(&mut self, text: &str, range: std::ops::Range<usize>) {
+        let raw = self.text.get(range.clone()) == Some(text);
+        let piece = Piece {
+            start: range.start,
+            end: range.end,
+            text: (!raw).then(|| text.to_owned()),
+            break_before: std::mem::take(&mut self.break_next),
+        };
+        if self.link_depth > 0 {
+            self.link_chars += text.trim().chars().count();
+        }
+        match &mut self.heading {
+            Some(heading) => heading.push(piece),
+            None => self.pieces.push(piece),
+        }
+    }
+
+    fn pieces_text(&self, pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for p in pieces {
+            if p.break_before {
+                out.push(' ');
+            }
+            out.push_str(p.text.as_deref().unwrap_or(&self.text[p.start..p.end]));
+        }
+        normalize_whitespace(&out)
+    }
+
+    fn flush(&mut self, block: Block) {
+        self.break_next = false;
+        let pieces = std::mem::take(&mut self.pieces);
+        let (links, link_chars) = (
+            std::mem::take(&mut self.links),
+            std::mem::take(&mut self.link_chars),
+        );
+        if pieces.is_empty() {
+            return;
+        }
+        let text = self.pieces_text(&pieces);
+        let chars = text.chars().count();
+        if chars == 0 {
+            return;
+        }
+        if links >= 2 && link_chars as f64 >= LINK_DENSITY * chars as f64 {
+            return; // navigation
+        }
+        if !self.seen_passage && self.header_metadata(&pieces) {
+            return;
+        }
+        let single_line = !self.text[pieces[0].start..pieces[pieces.len() - 1].end].contains('\n');
+        if block == Block::Paragraph && single_line && looks_like_heading(&text) && links == 0 {
+            self.units.push(Unit::Heading { text });
+            return;
+        }
+        self.seen_passage = true;
+        self.units.push(Unit::Paragraph(pieces));
+    }
+
+    /// `**Report No.:** IN12678` lines opening a document: metadata, not text.
+    fn header_metadata(&mut self, pieces: &[Piece]) -> bool {
+        let start = self.text[..pieces[0].start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = pieces[pieces.len() - 1].end;
+        let end = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i);
+        let source = &self.text[start..end];
+        let lines: Vec<&str> = source.lines().map(str::trim).collect();
+        let pairs: Option<Vec<(String, String)>> = lines
+            .iter()
+            .map(|line| {
+                let rest = line.strip_prefix("**")?;
+                let (key, value) = rest.split_once(":**")?;
+                let value = value.trim();
+                (!key.is_empty() && !value.is_empty() && key.len() < 40)
+                    .then(|| (key.trim().to_owned(), value.to_owned()))
+            })
+            .collect();
+        let Some(pairs) = pairs.filter(|p| !p.is_empty()) else {
+            return false;
+        };
+        for (key, value) in pairs {
+            let key = if value.starts_with("http") && key.eq_ignore_ascii_case("source") {
+                "url".to_owned()
+            } else {
+                key.to_lowercase()
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                    .collect::<String>()
+                    .trim_matches('_')
+                    .to_owned()
+            };
+            meta::insert(&mut self.meta, &key, Value::String(value));
+        }
+        true
+    }
+
+    fn front_matter(&mut self, kind: MetadataBlockKind, block: &str) {
+        let map = match kind {
+            MetadataBlockKind::YamlStyle => yaml_map(block),
+            MetadataBlockKind::PlusesStyle => toml_map(block),
+        };
+        for (key, value) in map {
+            if key.eq_ignore_ascii_case("title") {
+                if let Some(t) = value.as_str() {
+                    self.front_title = Some(normalize_whitespace(t));
+                }
+                continue;
+            }
+            let key = match key.to_lowercase().as_str() {
+                "source_url" | "link" | "permalink" | "canonical_url" => "url".to_owned(),
+                "published_time" | "published" | "pubdate" | "date_published"
+                    if !self.meta.contains_key("date") =>
+                {
+                    "date".to_owned()
+                }
+                "authors" | "byline" => "author".to_owned(),
+                "keywords" | "categories" => "tags".to_owned(),
+                other => other.to_owned(),
+            };
+            meta::insert(&mut self.meta, &key, value);
+        }
+    }
+}
+
+fn yaml_map(block: &str) -> Vec<(String, Value)> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    fn to_json(y: &Yaml) -> Value {
+        match y {
+            Yaml::Real(r) => r.parse::<f64>().map(Value::from).unwrap_or(Value::Null),
+            Yaml::Integer(i) => Value::from(*i),
+            Yaml::String(s) => Value::String(s.clone()),
+            Yaml::Boolean(b) => Value::Bool(*b),
+            Yaml::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+            _ => Value::Null,
+        }
+    }
+    let Ok(docs) = YamlLoader::load_from_str(block) else {
+        return Vec::new();
+    };
+    let Some(Yaml::Hash(hash)) = docs.into_iter().next() else {
+        return Vec::new();
+    };
+    hash.iter()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), to_json(v))))
+        .collect()
+}
+
+fn toml_map(block: &str) -> Vec<(String, Value)> {
+    let Ok(table) = block.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    table
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let value = match v {
+                toml::Value::Datetime(d) => Value::String(d.to_string()),
+                other => serde_json::to_value(other).ok()?,
+            };
+            Some((k, value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_default(text: &str) -> (Chunked, Meta) {
+        read(text, &ChunkOptions::default())
+    }
+
+    fn texts(c: &Chunked) -> Vec<&str> {
+        c.chunks.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn front_matter_headings_lists_and_inline_markup() {
+        let src = "---\ntitle: 'Fact Sheet: Maximum Pressure'\ndate: '2025-02-04'\ntags: fact-sheets\nsource_url: https://example.gov/x\n---\n\n**RESTORING PRESSURE:** Today the *President* signed a [memorandum](https://x.y) on\nIran.\n\n## What It Does\n\n- first `item`\n- second item\n  continues\n\n> A quoted line.\n";
+        let (c, meta) = read_default(src);
+        assert_eq!(c.title.as_deref(), Some("Fact Sheet: Maximum Pressure"));
+        assert_eq!(meta["date"], "2025-02-04");
+        assert_eq!(meta["year"], 2025);
+        assert_eq!(meta["url"], "https://example.gov/x");
+        assert_eq!(meta["tags"], serde_json::json!(["fact-sheets"]));
+        assert_eq!(
+            texts(&c),
+            [
+                "RESTORING PRESSURE: Today the President signed a memorandum on Iran.",
+                "first item",
+                "second item continues",
+                "A quoted line."
+            ]
+        );
+        assert_eq!(c.chunks[1].section.as_deref(), Some("What It Does"));
+        // Citations: the first passage starts at its first word and ends after `Iran.`, on
+        // lines 8-9.
+        let first = &c.chunks[0];
+        assert_eq!(&src[first.byte_start as usize..][..9], "RESTORING");
+        assert!(src[..first.byte_end as usize].ends_with("\nIran."));
+        assert_eq!((first.line_start, first.line_end), (8, 9));
+    }
+
+    #[test]
+    fn report_headers_navigation_and_plain_headings() {
+        let src = "# U.S.-Iran Ceasefire\n\n**Report No.:** IN12678\n**Source:** https://www.congress.gov/x\n\n---\n[Citation](https://a)[Subscribe](https://b)[Share/Save](https://c)\n\nAssessment\n\nAs of April 9, no text has been released.\n\n[Listen](https://r)\n";
+        let (c, meta) = read_default(src);
+        assert_eq!(c.title.as_deref(), Some("U.S.-Iran Ceasefire"));
+        assert_eq!(meta["report_no"], "IN12678");
+        assert_eq!(meta["url"], "https://www.congress.gov/x");
+        assert_eq!(texts(&c), ["As of April 9, no text has been released."]);
+        assert_eq!(c.chunks[0].section.as_deref(), Some("Assessment"));
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let src = "+++\ntitle = \"Notes\"\nauthor = \"A. Analyst\"\ndate = 2024-05-01\n+++\n\nBody text here.\n";
+        let (c, meta) = read_default(src);
+        assert_eq!(c.title.as_deref(), Some("Notes"));
+        assert_eq!(meta["author"], "A. Analyst");
+        assert_eq!(meta["date"], "2024-05-01");
+        assert_eq!(texts(&c), ["Body text here."]);
+    }
+}
