@@ -27,7 +27,7 @@ use crate::passage::Passage;
 pub use writer::{IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +72,8 @@ pub enum FacetError {
 pub struct Fields {
     pub passage_id: Field,
     pub doc_id: Field,
-    /// `doc_id` + content hash: present in the index iff this exact content is indexed.
+    /// `doc_id` + version, on the first passage of each document: present in the index iff this
+    /// version of the document is indexed.
     pub doc_version: Field,
     pub title: Field,
     pub section: Field,
@@ -120,7 +121,8 @@ impl Fields {
             .set_stored();
         let stored_u64 = NumericOptions::default().set_stored();
         let fields = Fields {
-            passage_id: b.add_text_field("passage_id", STRING | STORED),
+            // Stored only: passages are looked up by document and position, never by id term.
+            passage_id: b.add_text_field("passage_id", STORED),
             doc_id: b.add_text_field("doc_id", STRING | STORED),
             doc_version: b.add_text_field("doc_version", STRING),
             title: b.add_text_field("title", text.clone()),

@@ -103,7 +103,9 @@ impl Updater {
             let mut d = TantivyDocument::default();
             d.add_text(f.passage_id, &passage.passage_id);
             d.add_text(f.doc_id, &passage.doc_id);
-            d.add_text(f.doc_version, &version);
+            if seq == 1 {
+                d.add_text(f.doc_version, &version);
+            }
             d.add_text(f.title, &passage.title);
             if let Some(section) = &passage.section {
                 d.add_text(f.section, section);
