@@ -30,6 +30,104 @@ pub enum Command {
     Chunk(ChunkArgs),
     /// Remove documents (by document id) or files (by path; all records of a feed)
     Remove(RemoveArgs),
+    /// Run a file of queries (a watch-list, or a collection's topics) in parallel
+    Batch(BatchArgs),
+    /// Score a run (or a batch of queries) against relevance judgments, as trec_eval does
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Queries: plain text (one per line), TSV (`id<TAB>query`) or JSONL
+    /// (`{"id", "query", "limit", "filters"}`); `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = BatchFormatArg::Jsonl)]
+    pub format: BatchFormatArg,
+
+    /// Write the results to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Hits per query (a JSONL query's own `limit` wins)
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+
+    /// What a TREC run (and --limit) counts: passages, or documents by their best passage
+    #[arg(long, value_enum, default_value_t = TrecUnitArg::Passage)]
+    pub trec_unit: TrecUnitArg,
+
+    /// Worker threads [default: one per core]
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Relevance judgments in TREC format (`qid iter docid relevance`)
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+
+    /// A TREC run to score (`qid Q0 docid rank score tag`)
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "queries",
+        required_unless_present = "queries"
+    )]
+    pub run: Option<PathBuf>,
+
+    /// Queries to run against the index first (as `dossier batch`), then score
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+
+    /// With --queries: results per query
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub depth: usize,
+
+    /// With --queries: what the judgments judge (documents: by their best passage)
+    #[arg(long, value_enum, default_value_t = TrecUnitArg::Document)]
+    pub trec_unit: TrecUnitArg,
+
+    /// With --queries: `any` ranks by any query word (the usual for evaluation), `all` requires
+    /// every word first
+    #[arg(long = "match", value_enum, default_value_t = MatchChoice::Any)]
+    pub match_: MatchChoice,
+
+    /// With --queries: read queries as plain words (natural-language topics)
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Also print every query's scores
+    #[arg(long)]
+    pub per_query: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormatArg {
+    Jsonl,
+    Csv,
+    Tsv,
+    Trec,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrecUnitArg {
+    Passage,
+    Document,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +231,29 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+/// How queries are read and matched.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MatchArgs {
+    /// `all`: every word must match (falling back to any word when nothing has them all);
+    /// `any`: rank passages with any of the words
+    #[arg(long = "match", value_enum, default_value_t = MatchChoice::All)]
+    pub match_: MatchChoice,
+
+    /// Read queries as plain words, without operators, quotes, fields or prefixes
+    #[arg(long)]
+    pub plain: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum MatchChoice {
+    #[default]
+    All,
+    Any,
 }
 
 /// Metadata filters of `search` (the same as `key:value` in the query).

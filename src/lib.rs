@@ -7,7 +7,8 @@
 //! ingest  files → Document { Passage (lines, bytes, section) }
 //! index   schema + analyzer, add / replace / remove, atomic commits
 //! search  query → tantivy query → ranked hits → highlights
-//! output  hits → text | json | jsonl  (printing lives here, nowhere else)
+//! batch   many queries in parallel on one view of the index; eval scores runs on qrels
+//! output  hits → text | json | jsonl | csv | tsv | trec | markdown (printing lives here only)
 //! ```
 //!
 //! ```
@@ -25,17 +26,14 @@
 //! updater.upsert(&doc).unwrap();
 //! updater.commit().unwrap();
 //!
-//! let request = search::SearchRequest {
-//!     query: "snapback".into(),
-//!     filters: Vec::new(),
-//!     limit: 10,
-//!     offset: 0,
-//! };
+//! let request = search::SearchRequest::new("snapback", 10);
 //! let results = search::search(&index, &request).unwrap();
 //! assert_eq!(results.hits[0].passage.line_start, 3);
 //! assert_eq!(results.hits[0].highlights, vec![(21, 29)]);
 //! ```
 
+pub mod batch;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod output;

@@ -26,6 +26,8 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(&location, args),
         Command::Chunk(args) => commands::chunk::run(args),
         Command::Remove(args) => commands::ingest::remove(&location, args),
+        Command::Batch(args) => commands::batch::run(&location, args),
+        Command::Eval(args) => commands::eval::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

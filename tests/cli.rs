@@ -1076,3 +1076,267 @@ fn long_paragraphs_are_split_into_parts_that_search_and_show_cite() {
     assert_eq!(shown["before"][0]["part"], 1);
     assert_eq!(shown["before"][0]["paragraph"], part.paragraph);
 }
+
+fn run_with_stdin(env: &TestEnv, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = env
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn batch_runs_a_watch_list_in_order_with_errors_in_their_place() {
+    let env = TestEnv::ingested();
+    std::fs::write(
+        env.path("watch.txt"),
+        "# Iran watch-list\nsnapback\n\n\"maximum pressure\"\n\"unclosed quote\nIRGC sanctions\nzzyzxq\n",
+    )
+    .unwrap();
+    let out = env.run(&["batch", "watch.txt", "--index", "idx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a failed query makes the exit code 2"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("query 5 (line 5): bad query: unclosed quote"),
+        "{err}"
+    );
+    assert!(
+        err.contains("5 queries") && err.contains("1 with no hits") && err.contains("1 failed"),
+        "{err}"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["2", "4", "5", "6", "7"],
+        "input order, ids are line numbers"
+    );
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("unclosed quote"));
+    assert_eq!(lines[4]["total_hits"], 0);
+    // Each record has the search JSON shape: the same hits as `dossier search`.
+    let (single, _) = env.search("\"maximum pressure\"", &["--limit", "10"]);
+    let hits: Vec<HitJson> = serde_json::from_value(lines[1]["hits"].clone()).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| &h.passage_id).collect::<Vec<_>>(),
+        single
+            .hits
+            .iter()
+            .map(|h| &h.passage_id)
+            .collect::<Vec<_>>()
+    );
+    for hit in &hits {
+        assert_citation_exact(&env, hit);
+        assert!(!hit.highlights.is_empty());
+    }
+}
+
+#[test]
+fn batch_writes_csv_tsv_that_spreadsheets_read_back() {
+    let env = TestEnv::ingested();
+    std::fs::write(
+        env.path("q.tsv"),
+        "q1\t\"maximum pressure\"\nq2\tsnapback\n",
+    )
+    .unwrap();
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let out = env.run(&[
+            "batch", "q.tsv", "--index", "idx", "--format", format, "-n", "3",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(out.stdout.as_slice());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(&header[0], "query_id");
+        assert_eq!(header.iter().next_back(), Some("text"));
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(
+            (&rows[0][0], &rows[0][1], &rows[0][2]),
+            ("q1", "\"maximum pressure\"", "1")
+        );
+        assert_eq!(&rows[3][0], "q2");
+        // The text survives quoting (commas, quotes, curly quotes) intact.
+        let (json, _) = env.search("\"maximum pressure\"", &["--limit", "1"]);
+        assert_eq!(&rows[0][19], json.hits[0].text);
+        assert_eq!(&rows[0][4], json.hits[0].passage_id);
+    }
+}
+
+#[test]
+fn batch_reads_jsonl_queries_with_limits_and_filters_from_stdin() {
+    let env = TestEnv::new();
+    env.run(&["ingest", "fixtures/feeds", "--index", "idx"]);
+    let input = "{\"id\": \"iran\", \"query\": \"sanctions\", \"limit\": 2, \"filters\": {\"country\": \"IRN\"}}\n{\"id\": \"late\", \"query\": \"Iran\", \"filters\": {\"year\": \"2018..\"}}\n";
+    let out = run_with_stdin(&env, &["batch", "-", "--index", "idx"], input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["hits"].as_array().unwrap().len(), 2);
+    assert!(lines[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["meta"]["country"] == "IRN"));
+    assert!(lines[1]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["meta"]["year"].as_i64() >= Some(2018)));
+}
+
+#[test]
+fn batch_writes_trec_runs_by_passage_or_document_and_markdown_reports() {
+    let env = TestEnv::ingested();
+    std::fs::write(env.path("q.txt"), "sanctions\nsnapback\n").unwrap();
+    let out = env.run(&[
+        "batch",
+        "q.txt",
+        "--index",
+        "idx",
+        "--format",
+        "trec",
+        "--trec-unit",
+        "document",
+        "-n",
+        "5",
+    ]);
+    let run = stdout(&out);
+    let rows: Vec<Vec<&str>> = run.lines().map(|l| l.split(' ').collect()).collect();
+    assert!(rows
+        .iter()
+        .all(|r| r.len() == 6 && r[1] == "Q0" && r[5] == "dossier"));
+    let first: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "1").collect();
+    assert_eq!(first.len(), 5);
+    let docs: BTreeSet<&str> = first.iter().map(|r| r[2]).collect();
+    assert_eq!(docs.len(), 5, "one line per document");
+    assert_eq!(
+        first.iter().map(|r| r[3]).collect::<Vec<_>>(),
+        ["1", "2", "3", "4", "5"]
+    );
+    assert!(docs.iter().all(|d| !d.contains('#')));
+
+    let out = env.run(&[
+        "batch", "q.txt", "--index", "idx", "--format", "trec", "-n", "3",
+    ]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .all(|l| l.split(' ').nth(2).unwrap().contains('#')),
+        "passage ids"
+    );
+
+    let report = env.path("brief.md");
+    let out = env.run(&[
+        "batch",
+        "q.txt",
+        "--index",
+        "idx",
+        "--format",
+        "markdown",
+        "-n",
+        "2",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).is_empty());
+    let md = std::fs::read_to_string(report).unwrap();
+    assert!(md.starts_with("# Search report"));
+    assert!(md.contains("## 2 — `snapback`"), "{md}");
+    assert!(md.contains("**snapback**"), "matches in bold: {md}");
+    assert!(
+        md.contains("will-iran-and-the-us-retreat.txt:17 ¶7")
+            || md.contains("snapback-mechanism.md"),
+        "{md}"
+    );
+}
+
+#[test]
+fn eval_scores_runs_and_queries_like_trec_eval() {
+    let env = TestEnv::ingested();
+    // A run and judgments with known answers (see src/eval/mod.rs for the arithmetic).
+    std::fs::write(
+        env.path("qrels"),
+        "1 0 a 2\n1 0 b 1\n1 0 c 0\n1 0 d 1\n2 0 x 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        env.path("run"),
+        "1 Q0 a 1 3.0 t\n1 Q0 c 2 2.0 t\n1 Q0 b 3 1.0 t\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "eval",
+        "--qrels",
+        "qrels",
+        "--run",
+        "run",
+        "--format",
+        "json",
+        "--per-query",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["queries"], 1);
+    assert_eq!(json["unanswered"], 1);
+    let ap = json["mean"]["AP"].as_f64().unwrap();
+    assert!((ap - (1.0 + 2.0 / 3.0) / 3.0).abs() < 1e-9, "{ap}");
+    assert_eq!(json["mean"]["P@10"], 0.2);
+
+    // --queries runs the batch itself: documents judged by their best passage.
+    let seed = SEED;
+    std::fs::write(env.path("topics.tsv"), "t1\tsnapback\nt2\tKharg Island\n").unwrap();
+    std::fs::write(
+        env.path("judged"),
+        format!("t1 0 {seed} 1\nt1 0 fixtures/commentary/snapback-mechanism.md 1\nt2 0 fixtures/commentary/gulf-shipping.md 1\n"),
+    )
+    .unwrap();
+    let out = env.run(&[
+        "eval",
+        "--qrels",
+        "judged",
+        "--queries",
+        "topics.tsv",
+        "--index",
+        "idx",
+        "--per-query",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("nDCG@10") && text.contains("2 queries scored"),
+        "{text}"
+    );
+    let t2 = text.lines().find(|l| l.starts_with("t2")).unwrap();
+    assert!(
+        t2.contains("1.0000"),
+        "Kharg Island finds the Gulf shipping piece first: {t2}"
+    );
+
+    let bad = env.run(&["eval", "--qrels", "run", "--run", "run"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
+}

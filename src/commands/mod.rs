@@ -1,6 +1,8 @@
 //! One module per subcommand: turns parsed arguments into library calls and picks the printer.
 
+pub mod batch;
 pub mod chunk;
+pub mod eval;
 pub mod ingest;
 pub mod search;
 pub mod show;

@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 
 use dossier::output::{self, text::Style};
-use dossier::search::{search, Filter, SearchError, SearchRequest};
+use dossier::search::{search, Filter, SearchError, SearchOptions, SearchRequest};
 
 use super::{open_for_reading, use_color, IndexLocation, Status};
 use crate::cli::{OutputFormat, SearchArgs};
@@ -15,6 +15,7 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         filters: filters(&args.filters)?,
         limit: args.limit,
         offset: args.offset,
+        options: options(&args.matching),
     };
     let results = match search(&index, &request) {
         Ok(results) => results,
@@ -50,6 +51,15 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     } else {
         Status::NotFound
     })
+}
+
+/// `--match` and `--plain` as search options.
+pub fn options(args: &crate::cli::MatchArgs) -> SearchOptions {
+    SearchOptions {
+        any_word: args.match_ == crate::cli::MatchChoice::Any,
+        plain: args.plain,
+        ..SearchOptions::default()
+    }
 }
 
 /// The `--source`, `--since`, `--until` and `--where` options as filters.

@@ -9,6 +9,7 @@
 //! compressed stream that ends early keeps every record read before the break.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
@@ -201,7 +202,10 @@ fn record_document(
     }
     let chunked = chunk::chunk_text(&text, &options.chunk);
     if chunked.chunks.is_empty() {
-        return Err(format!("field `{text_field}` holds no text"));
+        return Ok(Item::Skip(Skip {
+            path: PathBuf::from(path),
+            reason: SkipReason::EmptyRecord { line },
+        }));
     }
     let mut doc = build_document(
         DocumentParts {

@@ -90,6 +90,10 @@ pub enum SkipReason {
         line: u64,
         message: String,
     },
+    /// A feed record whose text field is empty; counted, not an error.
+    EmptyRecord {
+        line: u64,
+    },
     /// A compressed feed that ends early; the records before `line` were read.
     Truncated {
         line: u64,
@@ -107,14 +111,17 @@ impl SkipReason {
     /// True when the skip means something went wrong (as opposed to a file that is simply not
     /// for us, or empty).
     pub fn is_error(&self) -> bool {
-        !matches!(self, SkipReason::Unsupported | SkipReason::Empty)
+        !matches!(
+            self,
+            SkipReason::Unsupported | SkipReason::Empty | SkipReason::EmptyRecord { .. }
+        )
     }
 
     /// A short name of the kind of skip, for summaries.
     pub fn kind(&self) -> &'static str {
         match self {
             SkipReason::Unsupported => "unsupported format",
-            SkipReason::Empty => "empty",
+            SkipReason::Empty | SkipReason::EmptyRecord { .. } => "empty",
             SkipReason::Unreadable(_) => "unreadable",
             SkipReason::Binary => "binary",
             SkipReason::BadRecord { .. } => "bad record",
@@ -136,6 +143,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Unreadable(e) => write!(f, "cannot read file: {e}"),
             SkipReason::Binary => write!(f, "binary file (contains NUL bytes)"),
             SkipReason::BadRecord { line, message } => write!(f, "line {line}: {message}"),
+            SkipReason::EmptyRecord { line } => write!(f, "line {line}: the record has no text"),
             SkipReason::Truncated { line, message } => {
                 write!(f, "stream ends early after line {line} ({message}); the records before it were read")
             }

@@ -1,6 +1,7 @@
 //! Output: one printer per format, each generic over `io::Write` so tests print into a `Vec<u8>`.
 //! Printers know the result data, never tantivy.
 
+pub mod batch;
 pub mod json;
 pub mod text;
 

@@ -9,7 +9,10 @@ pub mod filter;
 pub mod highlight;
 pub mod query;
 
+use std::collections::BTreeSet;
+
 use tantivy::collector::{Count, TopDocs};
+use tantivy::Searcher;
 
 use crate::index::analyzer::{analyze, analyzer};
 use crate::index::{DossierIndex, IndexError};
@@ -27,6 +30,45 @@ pub struct SearchRequest {
     pub filters: Vec<Filter>,
     pub limit: usize,
     pub offset: usize,
+    pub options: SearchOptions,
+}
+
+impl SearchRequest {
+    /// A request for the first `limit` hits of `query`, with default options.
+    pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            filters: Vec::new(),
+            limit,
+            offset: 0,
+            options: SearchOptions::default(),
+        }
+    }
+}
+
+/// How a query is read and what comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Rank passages with any of the words (as evaluation runs do) instead of requiring all.
+    pub any_word: bool,
+    /// Read the query as plain words: no operators, quotes, fields or prefixes (for natural
+    /// language queries such as the test collections').
+    pub plain: bool,
+    /// Compute highlights (not needed for TREC runs).
+    pub highlights: bool,
+    /// Count every matching passage (`total_hits`); without it only the page is collected.
+    pub count: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> SearchOptions {
+        SearchOptions {
+            any_word: false,
+            plain: false,
+            highlights: true,
+            count: true,
+        }
+    }
 }
 
 /// One ranked passage.
@@ -44,7 +86,8 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     pub query: String,
-    /// Passages matching the query (all of them, not just this page).
+    /// Passages matching the query (all of them, not just this page; without
+    /// [`SearchOptions::count`], the hits returned).
     pub total_hits: usize,
     /// True when no passage had every word and any-word matching was used instead.
     pub fallback: bool,
@@ -60,65 +103,107 @@ pub enum SearchError {
     Index(#[from] IndexError),
 }
 
-/// Runs `request` against `index`.
-pub fn search(index: &DossierIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-    let expr = parse(&request.query)?;
-    let searcher = index.searcher();
-    let meta_keys = index.commit_info().map(|c| c.meta_keys).unwrap_or_default();
-    let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
-        let compiler = Compiler::new(&searcher, *index.fields(), &meta_keys);
-        let Some(compiled) = compiler.compile(&expr, &request.filters, mode)? else {
-            return Ok(None);
-        };
-        let top = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .order_by_score();
-        let (top, total) = searcher
-            .search(&compiled.query, &(top, Count))
-            .map_err(|e| IndexError::Tantivy {
-                dir: index.display_dir(),
-                source: e,
-            })?;
-        Ok(Some((compiled, total, top)))
-    };
-    let Some(mut outcome) = run(MatchMode::All)? else {
-        return Err(QueryError {
-            message: "the query has no searchable words (only punctuation or symbols)".into(),
-            column: 1,
+/// A consistent view of the index for any number of searches (one reader generation, the
+/// metadata keys read once). Shared by threads in batch runs.
+pub struct SearchSession<'i> {
+    index: &'i DossierIndex,
+    searcher: Searcher,
+    meta_keys: BTreeSet<String>,
+}
+
+impl<'i> SearchSession<'i> {
+    pub fn new(index: &'i DossierIndex) -> SearchSession<'i> {
+        SearchSession {
+            index,
+            searcher: index.searcher(),
+            meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
         }
-        .into());
-    };
-    let mut fallback = false;
-    if outcome.1 == 0 && can_fall_back(&expr) {
-        if let Some(any) = run(MatchMode::Any)? {
-            fallback = any.1 > 0;
-            if fallback {
-                outcome = any;
+    }
+
+    /// Runs `request`.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let options = request.options;
+        let expr = if options.plain {
+            query::parse_plain(&request.query)?
+        } else {
+            parse(&request.query)?
+        };
+        let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
+            let compiler = Compiler::new(&self.searcher, *self.index.fields(), &self.meta_keys);
+            let Some(compiled) = compiler.compile(&expr, &request.filters, mode)? else {
+                return Ok(None);
+            };
+            let top = TopDocs::with_limit(request.limit.max(1))
+                .and_offset(request.offset)
+                .order_by_score();
+            let error = |e| IndexError::Tantivy {
+                dir: self.index.display_dir(),
+                source: e,
+            };
+            let (top, total) = if options.count {
+                self.searcher
+                    .search(&compiled.query, &(top, Count))
+                    .map_err(error)?
+            } else {
+                let top = self.searcher.search(&compiled.query, &top).map_err(error)?;
+                let total = top.len() + request.offset;
+                (top, total)
+            };
+            Ok(Some((compiled, total, top)))
+        };
+        let first = if options.any_word {
+            MatchMode::Any
+        } else {
+            MatchMode::All
+        };
+        let Some(mut outcome) = run(first)? else {
+            return Err(QueryError {
+                message: "the query has no searchable words (only punctuation or symbols)".into(),
+                column: 1,
+            }
+            .into());
+        };
+        let mut fallback = false;
+        if outcome.1 == 0 && first == MatchMode::All && can_fall_back(&expr) {
+            if let Some(any) = run(MatchMode::Any)? {
+                fallback = any.1 > 0;
+                if fallback {
+                    outcome = any;
+                }
             }
         }
-    }
-    let (compiled, total_hits, top) = outcome;
-    let mut analyzer = analyzer();
-    let mut hits = Vec::with_capacity(top.len());
-    if request.limit > 0 {
-        for (i, (score, addr)) in top.into_iter().enumerate() {
-            let passage = index.load_passage(&searcher, addr)?;
-            let tokens = analyze(&mut analyzer, &passage.text);
-            let highlights = highlight::highlight(&tokens, &compiled.matchers);
-            hits.push(Hit {
-                rank: request.offset + i + 1,
-                score,
-                passage,
-                highlights,
-            });
+        let (compiled, total_hits, top) = outcome;
+        let mut analyzer = analyzer();
+        let mut hits = Vec::with_capacity(top.len());
+        if request.limit > 0 {
+            for (i, (score, addr)) in top.into_iter().enumerate() {
+                let passage = self.index.load_passage(&self.searcher, addr)?;
+                let highlights = if options.highlights {
+                    let tokens = analyze(&mut analyzer, &passage.text);
+                    highlight::highlight(&tokens, &compiled.matchers)
+                } else {
+                    Vec::new()
+                };
+                hits.push(Hit {
+                    rank: request.offset + i + 1,
+                    score,
+                    passage,
+                    highlights,
+                });
+            }
         }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total_hits,
+            fallback,
+            hits,
+        })
     }
-    Ok(SearchResults {
-        query: request.query.clone(),
-        total_hits,
-        fallback,
-        hits,
-    })
+}
+
+/// Runs one `request` against `index`.
+pub fn search(index: &DossierIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+    SearchSession::new(index).search(request)
 }
 
 /// Any-word fallback applies to a top-level list of plain words that the user did not join with

@@ -472,6 +472,38 @@ fn word_leaf(word: &str, scope: Scope, column: usize) -> Result<Leaf, QueryError
     })
 }
 
+/// Reads a query as plain words, without any syntax: every whitespace-separated word is a word
+/// (`NOT`, `-`, quotes and `*` are just characters the analyzer drops).
+pub fn parse_plain(input: &str) -> Result<QueryExpr, QueryError> {
+    let mut clauses = Vec::new();
+    let mut column = 1;
+    let mut rest = input;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        column += rest[..start].chars().count();
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        clauses.push((
+            Occur::Default,
+            QueryExpr::Leaf(Leaf {
+                scope: Scope::All,
+                kind: LeafKind::Word(word.to_owned()),
+                column,
+            }),
+        ));
+        column += word.chars().count();
+        rest = &rest[end..];
+    }
+    match clauses.len() {
+        0 => Err(QueryError::new(1, "empty query: give at least one word")),
+        1 => Ok(clauses.pop().expect("one clause").1),
+        _ => Ok(QueryExpr::And {
+            clauses,
+            explicit: false,
+        }),
+    }
+}
+
 /// A group made only of exclusions matches nothing: say so instead of returning no hits.
 fn check_not_only_exclusions(expr: &QueryExpr, column: usize) -> Result<(), QueryError> {
     match expr {
@@ -601,6 +633,29 @@ mod tests {
             assert!(err.message.contains(needle), "{query:?}: {err}");
             assert_eq!(err.column, column, "{query:?}: {err}");
         }
+    }
+
+    #[test]
+    fn plain_queries_have_no_syntax() {
+        let q = parse_plain("EFFORTS OF \"LODGE\" NOT (DIEM) -x snap*").unwrap();
+        let QueryExpr::And { clauses, .. } = q else {
+            panic!()
+        };
+        let words: Vec<&str> = clauses
+            .iter()
+            .map(|(_, e)| match e {
+                QueryExpr::Leaf(Leaf {
+                    kind: LeafKind::Word(w),
+                    ..
+                }) => w.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            words,
+            ["EFFORTS", "OF", "\"LODGE\"", "NOT", "(DIEM)", "-x", "snap*"]
+        );
+        assert!(parse_plain("  ").is_err());
     }
 
     #[test]
