@@ -106,6 +106,10 @@ pub struct EvalArgs {
     #[arg(long)]
     pub plain: bool,
 
+    /// With --queries: do not expand names with aliases
+    #[arg(long)]
+    pub no_aliases: bool,
+
     /// Also print every query's scores
     #[arg(long)]
     pub per_query: bool,
@@ -234,6 +238,11 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub matching: MatchArgs,
+
+    /// Show how the query was understood (expansions, aliases, forms, fallback) and why each hit
+    /// scored as it did (JSON: an `explain` object)
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// How queries are read and matched.
@@ -247,6 +256,18 @@ pub struct MatchArgs {
     /// Read queries as plain words, without operators, quotes, fields or prefixes
     #[arg(long)]
     pub plain: bool,
+
+    /// Match every word in its exact form only (as `=word` does for one word)
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Do not expand names with aliases (IRGC → Islamic Revolutionary Guard Corps, ...)
+    #[arg(long, conflicts_with = "aliases")]
+    pub no_aliases: bool,
+
+    /// Add the alias groups of FILE (one group a line, names separated by `|`) to the shipped table
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

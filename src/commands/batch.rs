@@ -69,7 +69,7 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
         threads: args.threads,
     };
     let filters = super::search::filters(&args.filters)?;
-    let session = SearchSession::new(&index);
+    let session = SearchSession::with_aliases(&index, super::search::alias_table(&args.matching)?);
     let results = run_file(&session, &args.file, &options, &filters)?;
     let seconds = started.elapsed().as_secs_f64();
 

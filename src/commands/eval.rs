@@ -33,6 +33,8 @@ pub fn run(location: &IndexLocation, args: &EvalArgs) -> anyhow::Result<Status> 
                     plain: args.plain,
                     highlights: false,
                     count: false,
+                    aliases: !args.no_aliases,
+                    ..SearchOptions::default()
                 },
                 per_document: unit == TrecUnit::Document,
                 threads: 0,

@@ -2,8 +2,11 @@
 
 use std::io::{self, BufWriter, Write};
 
+use anyhow::Context;
 use dossier::output::{self, text::Style};
-use dossier::search::{search, Filter, SearchError, SearchOptions, SearchRequest};
+use dossier::search::{
+    AliasTable, Filter, SearchError, SearchOptions, SearchRequest, SearchSession,
+};
 
 use super::{open_for_reading, use_color, IndexLocation, Status};
 use crate::cli::{OutputFormat, SearchArgs};
@@ -15,9 +18,13 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         filters: filters(&args.filters)?,
         limit: args.limit,
         offset: args.offset,
-        options: options(&args.matching),
+        options: SearchOptions {
+            explain: args.explain,
+            ..options(&args.matching)
+        },
     };
-    let results = match search(&index, &request) {
+    let session = SearchSession::with_aliases(&index, alias_table(&args.matching)?);
+    let results = match session.search(&request) {
         Ok(results) => results,
         Err(SearchError::Query(e)) if e.column == 0 => {
             anyhow::bail!("bad filter: {}", e.message);
@@ -53,13 +60,28 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     })
 }
 
-/// `--match` and `--plain` as search options.
+/// `--match`, `--plain`, `--exact` and `--no-aliases` as search options.
 pub fn options(args: &crate::cli::MatchArgs) -> SearchOptions {
     SearchOptions {
         any_word: args.match_ == crate::cli::MatchChoice::Any,
         plain: args.plain,
+        exact: args.exact,
+        aliases: !args.no_aliases,
         ..SearchOptions::default()
     }
+}
+
+/// The shipped alias table, with the groups of `--aliases FILE` added.
+pub fn alias_table(args: &crate::cli::MatchArgs) -> anyhow::Result<AliasTable> {
+    let mut table = AliasTable::builtin();
+    if let Some(path) = &args.aliases {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read aliases from {}", path.display()))?;
+        table
+            .add(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    Ok(table)
 }
 
 /// The `--source`, `--since`, `--until` and `--where` options as filters.

@@ -1,45 +1,61 @@
-//! The analyzer: how text becomes index terms. The same analyzer runs at ingest, on query words
-//! and over passage text for highlights, so a highlight is exactly what matched.
+//! The analyzer: how text becomes index terms. The same word analysis runs at ingest, on query
+//! words and over passage text for highlights, so a highlight is exactly what matched.
 //!
-//! [`WordTokenizer`] splits on Unicode word boundaries (UAX #29, `unicode-segmentation`), keeps
-//! byte offsets into the original text, and normalises inside the tokenizer (tantivy has no
-//! character-filter stage): lower case, apostrophe variants, possessive `'s`, dotted acronyms
-//! (`U.S.` → `us`). Then tantivy's ASCII folding (`Zürich` → `zurich`) and the English (Porter2)
-//! stemmer, with a cache: a corpus repeats the same few thousand words, so most stems are looked
-//! up rather than computed.
+//! Words are split on Unicode word boundaries (UAX #29) with byte offsets into the original text,
+//! and normalised inside the tokenizer (tantivy has no character-filter stage):
+//! - Unicode compatibility forms (NFKC), lower case, diacritics folded to ASCII (`Zürich` →
+//!   `zurich`), apostrophe variants, possessives (`Iran’s` → `iran`);
+//! - dotted acronyms lose their dots (`U.S.`, `U. S.`, `U.S .` → `us`);
+//! - each word is indexed as its English (Porter2) stem **and**, when different, its exact form on
+//!   the same position (Lucene's keyword-repeat), so `sanction` finds `sanctions` while
+//!   `=sanctions` finds only the literal form, without a second field;
+//! - acronyms keep their case in an extra term (`US` → `US` beside `us`): written in capitals in
+//!   mixed-case text (two or three characters: `US`, `UN`, `E3`) or with dots anywhere (`U.S.`),
+//!   so a query for `US` does not find the pronoun `us`. All-caps text (a TIME 1963 cable) marks
+//!   only its dotted acronyms;
+//! - hyphenated compounds are also indexed joined, on the position of their first part
+//!   (`snap-back` → `snap`, `back`, and `snapback`).
+//!
+//! Stems are cached: a corpus repeats the same few thousand words.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
+use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The name the analyzer is registered under in the schema.
 pub const ANALYZER_NAME: &str = "dossier_en";
+/// The analyzer of titles and sections: the same words and stems, without the exact forms (a
+/// title repeats on every passage of its document; exact matching is for the text).
+pub const HEADING_ANALYZER_NAME: &str = "dossier_en_heading";
 
-/// Tokens longer than this (in bytes) are dropped: they are never words an analyst types.
-const MAX_TOKEN_BYTES: usize = 64;
+/// Words longer than this (in bytes) are not indexed: they are never words an analyst types.
+const MAX_WORD_BYTES: usize = 64;
 
-/// The full analyzer: words, normalised, folded to ASCII, stemmed.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(AsciiFoldingFilter)
-        .filter(CachedStemmer)
-        .build()
+/// Words remembered per analyzer before the caches start over (bounds memory on odd corpora).
+const CACHE_WORDS: usize = 200_000;
+
+/// A word of a text, analysed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Word {
+    pub position: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Lower case, folded to ASCII, without possessive or acronym dots.
+    pub exact: String,
+    /// The English stem of `exact`.
+    pub stem: String,
+    /// For acronyms: the upper-case term (`US`).
+    pub acronym: Option<String>,
+    /// Joined to the previous word by a hyphen (`back` in `snap-back`).
+    pub hyphen_before: bool,
 }
 
-/// The analyzer without the stemmer: the normalised surface form of a word, used for prefixes.
-pub fn normalizer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-/// A token as the rest of dossier uses it: the term and where it sits in the text.
+/// A term of the index analysis, with where it sits (several terms can share a position).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzedToken {
     pub term: String,
@@ -48,28 +64,374 @@ pub struct AnalyzedToken {
     pub end: usize,
 }
 
-/// Runs `analyzer` over `text` and collects its tokens.
-pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        out.push(AnalyzedToken {
-            term: t.text.clone(),
-            position: t.position,
-            start: t.offset_from,
-            end: t.offset_to,
-        });
-    }
-    out
+/// Which form of each query word to search for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryForm {
+    /// The stem (`sanctions` → `sanction`), or the acronym term for an acronym.
+    Stem {
+        /// Whether capitals mark acronyms (not when the whole query is in capitals).
+        acronyms: bool,
+    },
+    /// The exact form (`=sanctions`).
+    Exact,
 }
 
-/// Splits text into words on Unicode word boundaries and normalises each word.
+/// Word analysis with its caches; one per thread.
 #[derive(Clone, Default)]
-pub struct WordTokenizer {
-    /// Tokens of the current text; their `String`s are reused from text to text.
+pub struct WordAnalyzer {
+    stems: Cache,
+    folds: Cache,
+}
+
+/// Words to their stems or folded forms. Keys are short and our own, so a fast
+/// non-cryptographic hash (FxHash's multiply-rotate, eight bytes at a time) serves better than
+/// the default SipHash.
+type Cache = HashMap<String, String, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordAnalyzer {
+    /// The words of `text`, analysed, in order, into `out[..n]`; returns `n`. The entries of
+    /// `out` (and their strings) are reused from text to text.
+    pub fn words(&mut self, text: &str, out: &mut Vec<Word>) -> usize {
+        if self.stems.len() > CACHE_WORDS {
+            self.stems.clear();
+        }
+        if self.folds.len() > CACHE_WORDS {
+            self.folds.clear();
+        }
+        let all_caps = is_all_caps(text);
+        let mut n = 0;
+        let mut prev_end = 0usize;
+        // The last word was a single letter followed by a dot (`U.` of `U. S.`).
+        let mut prev_initial = false;
+        for (start, segment) in words(text) {
+            let end = start + segment.len();
+            let gap = &text[prev_end.min(start)..start];
+            let is_initial = segment.len() <= 4
+                && text[end..].starts_with('.')
+                && segment.chars().count() == 1
+                && segment
+                    .chars()
+                    .all(|c| c.is_alphabetic() && c.is_uppercase());
+            // `U. S.`: a second initial right after the first joins it into one acronym.
+            if is_initial && prev_initial && n > 0 && matches!(gap, "." | ". ") {
+                let last = &mut out[n - 1];
+                let first = last.exact.to_uppercase();
+                let acronym = last.acronym.get_or_insert(first);
+                acronym.push_str(&segment.to_uppercase());
+                last.end = end;
+                last.exact.push_str(&segment.to_lowercase());
+                last.stem.clone_from(&last.exact);
+                prev_end = end;
+                continue;
+            }
+            prev_initial = is_initial;
+            if n == out.len() {
+                out.push(Word::default());
+            }
+            let hyphen_before = n > 0 && matches!(gap, "-" | "‐" | "‑");
+            let w = &mut out[n];
+            w.exact.clear();
+            normalize_word(segment, &mut w.exact);
+            if !w.exact.is_ascii() {
+                let folded = self.fold(&w.exact);
+                w.exact = folded;
+            }
+            prev_end = end;
+            if w.exact.is_empty() || w.exact.len() > MAX_WORD_BYTES {
+                continue;
+            }
+            w.acronym = if segment.contains('.') && is_dotted_acronym(segment.trim_end_matches('.'))
+            {
+                Some(w.exact.to_uppercase())
+            } else if !all_caps && is_capital_acronym(segment) {
+                Some(segment.to_uppercase())
+            } else {
+                None
+            };
+            w.stem.clear();
+            if w.acronym.is_some() || w.exact.bytes().all(|b| b.is_ascii_digit()) {
+                w.stem.push_str(&w.exact);
+            } else {
+                stem_into(&mut self.stems, &w.exact, &mut w.stem);
+            }
+            w.position = n;
+            w.start = start;
+            w.end = end;
+            w.hyphen_before = hyphen_before;
+            n += 1;
+        }
+        n
+    }
+
+    /// The terms of `text` as the index holds them: every word's stem, its exact form and
+    /// acronym term when different, and joined hyphenated compounds.
+    pub fn index_tokens(&mut self, text: &str) -> Vec<AnalyzedToken> {
+        let mut words = Vec::new();
+        let n = self.words(text, &mut words);
+        words.truncate(n);
+        let mut out = Vec::with_capacity(words.len() * 2);
+        self.emit_index_tokens(&words, true, &mut |term, position, start, end| {
+            out.push(AnalyzedToken {
+                term: term.to_owned(),
+                position,
+                start,
+                end,
+            });
+        });
+        out
+    }
+
+    fn emit_index_tokens(
+        &mut self,
+        words: &[Word],
+        exact_forms: bool,
+        emit: &mut dyn FnMut(&str, usize, usize, usize),
+    ) {
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            emit(&w.stem, w.position, w.start, w.end);
+            if exact_forms && w.exact != w.stem {
+                emit(&w.exact, w.position, w.start, w.end);
+            }
+            if let Some(acronym) = &w.acronym {
+                emit(acronym, w.position, w.start, w.end);
+            }
+            // A compound ends here: also index it joined, on its first part's position.
+            let next_joins = words.get(i + 1).is_some_and(|n| n.hyphen_before);
+            if !next_joins && w.hyphen_before {
+                let first = (0..i).rev().find(|&k| !words[k].hyphen_before).unwrap_or(0);
+                let joined: String = words[first..=i].iter().map(|p| p.exact.as_str()).collect();
+                if joined.len() <= MAX_WORD_BYTES {
+                    let stem = self.stem(&joined);
+                    let (position, start) = (words[first].position, words[first].start);
+                    emit(&stem, position, start, w.end);
+                    if exact_forms && stem != joined {
+                        emit(&joined, position, start, w.end);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// The terms to search for the words of `text`: one position per word, with the terms
+    /// accepted there.
+    pub fn query_terms(&mut self, text: &str, form: QueryForm) -> Vec<Vec<String>> {
+        let mut words = Vec::new();
+        let n = self.words(text, &mut words);
+        words.truncate(n);
+        words
+            .into_iter()
+            .map(|w| {
+                // Dots make an acronym in any query; capitals only where the query is not
+                // written in capitals throughout.
+                let dotted = text[w.start..w.end].contains('.');
+                let term = match (form, w.acronym) {
+                    (QueryForm::Stem { acronyms }, Some(acronym)) if acronyms || dotted => acronym,
+                    (QueryForm::Stem { .. }, _) => w.stem,
+                    (QueryForm::Exact, Some(acronym)) => acronym,
+                    (QueryForm::Exact, None) => w.exact,
+                };
+                vec![term]
+            })
+            .collect()
+    }
+
+    /// The exact (unstemmed) forms of the words of `text`, for prefixes and fuzzy matching.
+    pub fn exact_forms(&mut self, text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let n = self.words(text, &mut words);
+        words.truncate(n);
+        words.into_iter().map(|w| w.exact).collect()
+    }
+
+    /// The English (Porter2) stem of a lower-case word, cached.
+    pub fn stem(&mut self, word: &str) -> String {
+        let mut stem = String::new();
+        stem_into(&mut self.stems, word, &mut stem);
+        stem
+    }
+
+    /// Compatibility forms composed (NFKC: `ﬁ` → `fi`, full-width letters) and diacritics folded
+    /// to ASCII as tantivy's ASCII folding does (`ü` → `u`, `ß` → `ss`, `ø` → `o`).
+    fn fold(&mut self, word: &str) -> String {
+        if let Some(folded) = self.folds.get(word) {
+            return folded.clone();
+        }
+        let composed: String = word.nfkc().flat_map(char::to_lowercase).collect();
+        let mut folder = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(AsciiFoldingFilter)
+            .build();
+        let mut stream = folder.token_stream(&composed);
+        let folded = if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            composed.clone()
+        };
+        self.folds.insert(word.to_owned(), folded.clone());
+        folded
+    }
+}
+
+/// Appends the stem of `word` to `out`, from the cache when it can.
+fn stem_into(cache: &mut Cache, word: &str, out: &mut String) {
+    if let Some(stem) = cache.get(word) {
+        out.push_str(stem);
+        return;
+    }
+    let stem = frostem::Stemmer::new(frostem::Algorithm::English).stem(word);
+    out.push_str(&stem);
+    cache.insert(word.to_owned(), stem.into_owned());
+}
+
+/// Text written in capitals throughout (hardly any lower-case letters among many cased ones).
+fn is_all_caps(text: &str) -> bool {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    if text.is_ascii() {
+        for b in text.bytes() {
+            upper += usize::from(b.is_ascii_uppercase());
+            lower += usize::from(b.is_ascii_lowercase());
+        }
+    } else {
+        for c in text.chars() {
+            upper += usize::from(c.is_uppercase());
+            lower += usize::from(c.is_lowercase());
+        }
+    }
+    upper >= 20 && lower * 10 <= upper
+}
+
+/// `US`, `UN`, `E3`: two or three capitals (digits allowed) with at least one letter.
+fn is_capital_acronym(word: &str) -> bool {
+    if word.len() > 12 {
+        return false;
+    }
+    let n = word.chars().count();
+    (2..=3).contains(&n)
+        && word.chars().any(char::is_alphabetic)
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || (c.is_alphabetic() && c.is_uppercase()))
+}
+
+/// `U.S`, `U.S.S.R`: single letters joined by dots.
+fn is_dotted_acronym(word: &str) -> bool {
+    word.contains('.')
+        && word
+            .split('.')
+            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+}
+
+/// The index analyzer, for tantivy.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(IndexTokenizer {
+        exact_forms: true,
+        ..IndexTokenizer::default()
+    })
+}
+
+/// The analyzer of titles and sections (no exact forms).
+pub fn heading_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(IndexTokenizer::default())
+}
+
+/// The tantivy tokenizer of the index: [`WordAnalyzer::index_tokens`] as a token stream.
+#[derive(Clone, Default)]
+pub struct IndexTokenizer {
+    exact_forms: bool,
+    analyzer: WordAnalyzer,
+    words: Vec<Word>,
     tokens: Vec<Token>,
     len: usize,
+}
+
+/// The token stream of [`IndexTokenizer`].
+pub struct IndexTokenStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl Tokenizer for IndexTokenizer {
+    type TokenStream<'a> = IndexTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream<'a> {
+        let mut words = std::mem::take(&mut self.words);
+        let n = self.analyzer.words(text, &mut words);
+        self.len = 0;
+        let (tokens, len) = (&mut self.tokens, &mut self.len);
+        self.analyzer.emit_index_tokens(
+            &words[..n],
+            self.exact_forms,
+            &mut |term, position, start, end| {
+                if *len == tokens.len() {
+                    tokens.push(Token::default());
+                }
+                let token = &mut tokens[*len];
+                token.text.clear();
+                token.text.push_str(term);
+                token.position = position;
+                token.offset_from = start;
+                token.offset_to = end;
+                token.position_length = 1;
+                *len += 1;
+            },
+        );
+        self.words = words;
+        IndexTokenStream {
+            tokens: &mut self.tokens[..self.len],
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for IndexTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
 }
 
 /// The words of `text` (UAX #29 word segments holding a letter or digit) with their byte
@@ -131,158 +493,6 @@ fn ascii_words(run: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     .filter(|(_, w)| w.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
-/// The token stream of [`WordTokenizer`]: the words of one text, already normalised.
-pub struct WordTokenStream<'a> {
-    tokens: &'a mut [Token],
-    next: usize,
-}
-
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
-        self.len = 0;
-        for (start, word) in words(text) {
-            if self.len == self.tokens.len() {
-                self.tokens.push(Token::default());
-            }
-            let token = &mut self.tokens[self.len];
-            token.text.clear();
-            normalize_word(word, &mut token.text);
-            if token.text.is_empty() {
-                continue;
-            }
-            token.offset_from = start;
-            token.offset_to = start + word.len();
-            token.position = self.len;
-            token.position_length = 1;
-            self.len += 1;
-        }
-        WordTokenStream {
-            tokens: &mut self.tokens[..self.len],
-            next: 0,
-        }
-    }
-}
-
-impl TokenStream for WordTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-/// The English (Porter2) stemmer of tantivy's `en_stem`, remembering the stems it computed.
-#[derive(Clone, Copy, Default)]
-pub struct CachedStemmer;
-
-/// Words remembered per analyzer before the cache starts over (bounds memory on odd corpora).
-const STEM_CACHE_WORDS: usize = 200_000;
-
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
-            cache: StemCache::default(),
-        }
-    }
-}
-
-/// [`CachedStemmer`] applied to a tokenizer.
-#[derive(Clone)]
-pub struct CachedStemmerFilter<T> {
-    inner: T,
-    cache: StemCache,
-}
-
-/// Words to stems. Keys are short and trusted (our own tokens), so a fast non-cryptographic
-/// hash (FNV-1a) serves better than the default SipHash.
-type StemCache = HashMap<String, String, BuildHasherDefault<Fnv>>;
-
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.cache.len() > STEM_CACHE_WORDS {
-            self.cache.clear();
-        }
-        CachedStemmerStream {
-            tail: self.inner.token_stream(text),
-            cache: &mut self.cache,
-        }
-    }
-}
-
-/// The token stream of [`CachedStemmerFilter`].
-pub struct CachedStemmerStream<'a, S> {
-    tail: S,
-    cache: &'a mut StemCache,
-}
-
-impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        match self.cache.get(token.text.as_str()) {
-            Some(stem) => {
-                token.text.clear();
-                token.text.push_str(stem);
-            }
-            None => {
-                let stem = frostem::Stemmer::new(frostem::Algorithm::English)
-                    .stem(&token.text)
-                    .into_owned();
-                self.cache
-                    .insert(std::mem::take(&mut token.text), stem.clone());
-                token.text = stem;
-            }
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | 'ʼ' | '′' | '`' | '´')
 }
@@ -306,13 +516,10 @@ fn normalize_word(word: &str, out: &mut String) {
         }
     }
     let word = word.trim_end_matches(is_apostrophe);
-    let is_dotted_acronym = word.contains('.')
-        && word
-            .split('.')
-            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+    let dotted = is_dotted_acronym(word);
     out.extend(
         word.chars()
-            .filter(|&c| !(is_apostrophe(c) || (is_dotted_acronym && c == '.')))
+            .filter(|&c| !(is_apostrophe(c) || (dotted && c == '.')))
             .flat_map(char::to_lowercase),
     );
 }
@@ -321,50 +528,106 @@ fn normalize_word(word: &str, out: &mut String) {
 mod tests {
     use super::*;
 
-    fn terms(text: &str) -> Vec<String> {
-        analyze(&mut analyzer(), text)
+    fn index_terms(text: &str) -> Vec<(String, usize)> {
+        WordAnalyzer::default()
+            .index_tokens(text)
             .into_iter()
-            .map(|t| t.term)
+            .map(|t| (t.term, t.position))
+            .collect()
+    }
+
+    fn stems(text: &str) -> Vec<String> {
+        WordAnalyzer::default()
+            .query_terms(text, QueryForm::Stem { acronyms: true })
+            .into_iter()
+            .map(|mut alts| alts.remove(0))
             .collect()
     }
 
     #[test]
-    fn words_are_lowercased_stemmed_and_folded() {
+    fn words_are_lowercased_stemmed_folded_with_their_exact_forms() {
         assert_eq!(
-            terms("Sanctions sanctioned in Zürich"),
+            stems("Sanctions sanctioned in Zürich"),
             ["sanction", "sanction", "in", "zurich"]
+        );
+        let terms = index_terms("Sanctions");
+        assert_eq!(terms, [("sanction".into(), 0), ("sanctions".into(), 0)]);
+        assert_eq!(
+            index_terms("Iran"),
+            [("iran".into(), 0)],
+            "no duplicate when the stem is the word"
         );
     }
 
     #[test]
-    fn possessives_and_curly_apostrophes() {
-        assert_eq!(terms("Iran’s"), terms("Iran's"));
-        assert_eq!(terms("Iran’s"), ["iran"]);
-        assert_eq!(terms("Khamene'i"), ["khamenei"]);
+    fn compatibility_forms_and_diacritics() {
+        assert_eq!(stems("ﬁnance"), stems("finance"));
+        assert_eq!(stems("Aráqchí"), stems("Araqchi"));
+        assert_eq!(stems("Straße"), ["strass"]);
     }
 
     #[test]
-    fn dotted_acronyms_lose_their_dots_but_numbers_keep_them() {
-        assert_eq!(terms("U.S. policy"), ["us", "polici"]);
-        assert_eq!(terms("3.5 percent"), ["3.5", "percent"]);
+    fn possessives_and_curly_apostrophes() {
+        assert_eq!(stems("Iran’s"), stems("Iran's"));
+        assert_eq!(stems("Iran’s"), ["iran"]);
+        assert_eq!(stems("Khamene'i"), ["khamenei"]);
+    }
+
+    #[test]
+    fn acronyms_keep_their_capitals_beside_the_word() {
+        for text in ["U.S. policy", "U. S. policy", "US policy"] {
+            let terms = index_terms(text);
+            assert!(terms.contains(&("US".into(), 0)), "{text}: {terms:?}");
+            assert!(terms.contains(&("us".into(), 0)), "{text}: {terms:?}");
+        }
+        let pronoun = index_terms("let us go");
+        assert!(!pronoun.iter().any(|(t, _)| t == "US"), "{pronoun:?}");
+        // All-caps text: only dotted acronyms are acronyms.
+        let caps = index_terms("THE U.S . FIRST PROPOSED TO HELP US AND NATO");
+        assert!(caps.contains(&("US".into(), 1)), "{caps:?}");
+        assert_eq!(
+            caps.iter().filter(|(t, _)| t == "US").count(),
+            1,
+            "{caps:?}"
+        );
+        assert_eq!(stems("3.5 percent"), ["3.5", "percent"]);
+    }
+
+    #[test]
+    fn hyphenated_compounds_are_also_indexed_joined() {
+        let terms = index_terms("the snap-back clause");
+        assert!(terms.contains(&("snap".into(), 1)));
+        assert!(terms.contains(&("back".into(), 2)));
+        assert!(terms.contains(&("snapback".into(), 1)), "{terms:?}");
+        assert!(terms.contains(&("clause".into(), 3)));
+        // Dashes are not hyphens.
+        let dashed = index_terms("Iran–US talks");
+        assert!(!dashed.iter().any(|(t, _)| t == "iranus"), "{dashed:?}");
+        let three = index_terms("state-of-the-art");
+        assert!(
+            three
+                .iter()
+                .any(|(t, p)| t.starts_with("stateoftheart") && *p == 0),
+            "{three:?}"
+        );
     }
 
     #[test]
     fn offsets_point_at_the_original_text() {
         let text = "The IRGC’s commanders — “snapback”.";
-        for t in analyze(&mut analyzer(), text) {
-            let original = &text[t.start..t.end];
-            assert!(
-                original.to_lowercase().starts_with(&t.term[..2]),
-                "{original:?} for {t:?}"
-            );
-        }
-        let tokens = analyze(&mut analyzer(), text);
+        let tokens = WordAnalyzer::default().index_tokens(text);
         assert_eq!(&text[tokens[1].start..tokens[1].end], "IRGC’s");
-        assert_eq!(
-            tokens.iter().map(|t| t.position).collect::<Vec<_>>(),
-            [0, 1, 2, 3]
-        );
+        assert!(tokens
+            .iter()
+            .all(|t| text.is_char_boundary(t.start) && text.is_char_boundary(t.end)));
+    }
+
+    #[test]
+    fn punctuation_and_dashes_separate_words() {
+        assert_eq!(stems("snap-back"), ["snap", "back"]);
+        assert_eq!(stems("Iran–US"), ["iran", "US"]);
+        assert_eq!(stems("Iran/US"), ["iran", "US"]);
+        assert!(stems("— … !").is_empty());
     }
 
     /// The ASCII fast path of [`words`] agrees with `unicode-segmentation` everywhere.
@@ -389,13 +652,10 @@ mod tests {
                 .collect();
             let fast: Vec<(usize, &str)> = words(&text).collect();
             assert_eq!(fast, reference, "on {text:?}");
+            // And the analyzer never panics or points outside the text.
+            for t in WordAnalyzer::default().index_tokens(&text) {
+                assert!(t.start < t.end && t.end <= text.len(), "{text:?}: {t:?}");
+            }
         }
-    }
-
-    #[test]
-    fn punctuation_and_hyphens_separate_words() {
-        assert_eq!(terms("snap-back"), ["snap", "back"]);
-        assert_eq!(terms("Iran–US"), ["iran", "us"]);
-        assert!(terms("— … !").is_empty());
     }
 }

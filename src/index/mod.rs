@@ -17,8 +17,8 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::directory::error::LockError;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, JsonObjectOptions, NumericOptions,
-    OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
@@ -27,7 +27,7 @@ use crate::passage::Passage;
 pub use writer::{IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -91,13 +91,40 @@ pub struct Fields {
     pub byte_end: Field,
     /// For feed records: the field the byte offsets count in.
     pub field: Field,
-    /// Metadata as a JSON object: stored, each value indexed lower-cased for filters, and a fast
-    /// field (original case) for facets.
+    /// Metadata as `key=value` terms, one per value: indexed lower-cased for filters, and a fast
+    /// field in the original case for facets.
     pub meta: Field,
+    /// Metadata as stored JSON, for the hits.
+    pub meta_json: Field,
     /// The document date (day precision), for `--since` / `--until` and `date:` ranges.
     pub date: Field,
     /// The document year, for `year:` ranges.
     pub year: Field,
+}
+
+/// The `meta` term of one metadata value (`country=IRN`; the tokenizer lower-cases it).
+pub fn meta_term(key: &str, value: &str) -> String {
+    format!("{key}={value}")
+}
+
+/// A value as JSON: numbers as numbers (`2017`), the rest as strings.
+fn typed(value: &str) -> serde_json::Value {
+    value
+        .parse::<i64>()
+        .map(serde_json::Value::from)
+        .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()))
+}
+
+/// `text` with the characters special to regular expressions escaped.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~\"<>@=".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Tokenizer of metadata values: the whole value, lower-cased (`country:irn` finds `IRN`).
@@ -106,8 +133,8 @@ pub const KEYWORD_TOKENIZER: &str = "dossier_keyword";
 /// The fields searched by words without a `field:` prefix, with their weights: title and section
 /// words count, but less than the passage body.
 pub const BODY_BOOST: f32 = 1.0;
-pub const TITLE_BOOST: f32 = 0.5;
-pub const SECTION_BOOST: f32 = 0.5;
+pub const TITLE_BOOST: f32 = 0.3;
+pub const SECTION_BOOST: f32 = 0.3;
 
 impl Fields {
     fn build() -> (Schema, Fields) {
@@ -119,14 +146,21 @@ impl Fields {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
+        let heading = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::HEADING_ANALYZER_NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
         let stored_u64 = NumericOptions::default().set_stored();
         let fields = Fields {
             // Stored only: passages are looked up by document and position, never by id term.
             passage_id: b.add_text_field("passage_id", STORED),
             doc_id: b.add_text_field("doc_id", STRING | STORED),
             doc_version: b.add_text_field("doc_version", STRING),
-            title: b.add_text_field("title", text.clone()),
-            section: b.add_text_field("section", text.clone()),
+            title: b.add_text_field("title", heading.clone()),
+            section: b.add_text_field("section", heading),
             body: b.add_text_field("body", text),
             path: b.add_text_field("path", STRING | STORED),
             paragraph: b.add_u64_field("paragraph", stored_u64.clone()),
@@ -144,10 +178,9 @@ impl Fields {
             byte_start: b.add_u64_field("byte_start", stored_u64.clone()),
             byte_end: b.add_u64_field("byte_end", stored_u64),
             field: b.add_text_field("field", STORED),
-            meta: b.add_json_field(
+            meta: b.add_text_field(
                 "meta",
-                JsonObjectOptions::default()
-                    .set_stored()
+                TextOptions::default()
                     .set_indexing_options(
                         TextFieldIndexing::default()
                             .set_tokenizer(KEYWORD_TOKENIZER)
@@ -155,14 +188,15 @@ impl Fields {
                     )
                     .set_fast("raw"),
             ),
+            meta_json: b.add_text_field("meta_json", STORED),
+            // Ranges run on the fast fields: no inverted index needed.
             date: b.add_date_field(
                 "date",
                 DateOptions::default()
-                    .set_indexed()
                     .set_fast()
                     .set_precision(DateTimePrecision::Seconds),
             ),
-            year: b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast()),
+            year: b.add_i64_field("year", NumericOptions::default().set_fast()),
         };
         (b.build(), fields)
     }
@@ -191,6 +225,7 @@ impl Fields {
             byte_end: get("byte_end")?,
             field: get("field")?,
             meta: get("meta")?,
+            meta_json: get("meta_json")?,
             date: get("date")?,
             year: get("year")?,
         })
@@ -295,6 +330,10 @@ impl DossierIndex {
             .tokenizers()
             .register(analyzer::ANALYZER_NAME, analyzer::analyzer());
         index.tokenizers().register(
+            analyzer::HEADING_ANALYZER_NAME,
+            analyzer::heading_analyzer(),
+        );
+        index.tokenizers().register(
             KEYWORD_TOKENIZER,
             TextAnalyzer::builder(RawTokenizer::default())
                 .filter(LowerCaser)
@@ -390,7 +429,11 @@ impl DossierIndex {
         let searcher = self.searcher();
         let count_by = |query: &dyn tantivy::query::Query| -> Result<Vec<(serde_json::Value, u64)>, FacetError> {
             let request: Aggregations = serde_json::from_value(serde_json::json!({
-                "by": { "terms": { "field": format!("meta.{key}"), "size": 1_000_000 } }
+                "by": { "terms": {
+                    "field": "meta",
+                    "size": 1_000_000,
+                    "include": format!("{}.*", regex_escape(&meta_term(key, ""))),
+                } }
             }))
             .map_err(|e| FacetError::Aggregation(e.to_string()))?;
             let collector = AggregationCollector::from_aggs(request, Default::default());
@@ -403,7 +446,10 @@ impl DossierIndex {
                 .map(|buckets| {
                     buckets
                         .iter()
-                        .map(|b| (b["key"].clone(), b["doc_count"].as_u64().unwrap_or(0)))
+                        .filter_map(|b| {
+                            let value = b["key"].as_str()?.strip_prefix(&meta_term(key, ""))?;
+                            Some((typed(value), b["doc_count"].as_u64().unwrap_or(0)))
+                        })
                         .collect()
                 })
                 .unwrap_or_default())
@@ -518,16 +564,9 @@ impl DossierIndex {
             byte_start: num(f.byte_start),
             byte_end: num(f.byte_end),
             field: text(f.field),
-            meta: doc
-                .get_first(f.meta)
-                .map(OwnedValue::from)
-                .and_then(|v| serde_json::to_value(v).ok())
-                .and_then(|v| match v {
-                    serde_json::Value::Object(map) => {
-                        Some(std::sync::Arc::new(map.into_iter().collect()))
-                    }
-                    _ => None,
-                })
+            meta: text(f.meta_json)
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .map(std::sync::Arc::new)
                 .unwrap_or_default(),
             text: text(f.body).unwrap_or_default(),
         }

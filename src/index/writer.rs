@@ -9,10 +9,12 @@ use std::collections::{BTreeSet, HashSet};
 use tantivy::collector::Count;
 use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, IndexWriter, Searcher, TantivyDocument, Term};
 
-use super::{tantivy_error, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION};
+use super::{
+    meta_term, tantivy_error, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION,
+};
 use crate::ingest::meta::{date_of, date_timestamp};
 use crate::passage::Document;
 
@@ -90,11 +92,27 @@ impl Updater {
         self.meta_keys.extend(doc.meta.keys().cloned());
         let f = self.fields;
         let version = version_key(&doc.doc_id, &doc.version);
-        let meta: Vec<(String, OwnedValue)> = doc
+        let meta_terms: Vec<String> = doc
             .meta
             .iter()
-            .map(|(k, v)| (k.clone(), OwnedValue::from(v.clone())))
+            .flat_map(|(k, v)| {
+                let values: Vec<&serde_json::Value> = match v {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                values.into_iter().filter_map(move |v| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Number(n) => n.to_string(),
+                        serde_json::Value::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    Some(meta_term(k, &text))
+                })
+            })
             .collect();
+        let meta_json = (!doc.meta.is_empty())
+            .then(|| serde_json::to_string(&doc.meta).expect("metadata serialises"));
         let date = date_of(&doc.meta)
             .and_then(|d| date_timestamp(&d))
             .map(DateTime::from_timestamp_secs);
@@ -127,8 +145,11 @@ impl Updater {
             if let Some(field) = &passage.field {
                 d.add_text(f.field, field);
             }
-            if !meta.is_empty() {
-                d.add_field_value(f.meta, &OwnedValue::Object(meta.clone()));
+            for term in &meta_terms {
+                d.add_text(f.meta, term);
+            }
+            if let Some(json) = &meta_json {
+                d.add_text(f.meta_json, json);
             }
             if let Some(date) = date {
                 d.add_date(f.date, date);

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::passage::Passage;
-use crate::search::{Hit, SearchResults};
+use crate::search::{Hit, HitExplanation, SearchResults};
 
 /// `dossier search --format json`: the whole answer.
 #[derive(Debug, Serialize)]
@@ -13,7 +13,17 @@ pub struct SearchJson<'a> {
     pub total_hits: usize,
     /// `"all"` when every word matched, `"any"` after the any-word fallback.
     pub match_mode: &'static str,
+    /// With `--explain`: how the query was understood.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<QueryExplainJson<'a>>,
     pub hits: Vec<HitJson<'a>>,
+}
+
+/// `explain` of the search JSON: the query as understood.
+#[derive(Debug, Serialize)]
+pub struct QueryExplainJson<'a> {
+    pub understood: &'a [String],
+    pub fallback: bool,
 }
 
 /// One hit: rank, score, every passage-record field, and highlights as byte ranges into `text`.
@@ -24,6 +34,9 @@ pub struct HitJson<'a> {
     #[serde(flatten)]
     pub passage: &'a Passage,
     pub highlights: Vec<[usize; 2]>,
+    /// With `--explain`: why the hit scored as it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<&'a HitExplanation>,
 }
 
 impl<'a> HitJson<'a> {
@@ -33,6 +46,7 @@ impl<'a> HitJson<'a> {
             score: hit.score,
             passage: &hit.passage,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            explain: hit.explanation.as_ref(),
         }
     }
 }
@@ -43,6 +57,10 @@ impl<'a> SearchJson<'a> {
             query: &results.query,
             total_hits: results.total_hits,
             match_mode: if results.fallback { "any" } else { "all" },
+            explain: results.explained.then_some(QueryExplainJson {
+                understood: &results.understood,
+                fallback: results.fallback,
+            }),
             hits: results.hits.iter().map(HitJson::new).collect(),
         }
     }

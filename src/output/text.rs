@@ -96,6 +96,27 @@ pub fn write_results<W: Write>(
             write!(out, "…")?;
         }
         writeln!(out)?;
+        if let Some(why) = &hit.explanation {
+            writeln!(
+                out,
+                "    {} {:.3} = {}",
+                style.paint(DIM, "why:"),
+                why.score,
+                if why.matched.is_empty() {
+                    "filters only".to_owned()
+                } else {
+                    why.matched.join(" + ")
+                }
+            )?;
+            if !why.in_text.is_empty() {
+                writeln!(
+                    out,
+                    "    {} {}",
+                    style.paint(DIM, "matched in the text:"),
+                    why.in_text.join(", ")
+                )?;
+            }
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();

@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{ConstScoreQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
 
-use crate::index::Fields;
+use crate::index::{meta_term, Fields};
 use crate::ingest::meta::{date_timestamp, normalize_date};
 
 /// One filter on document metadata.
@@ -120,32 +120,10 @@ impl Filter {
     }
 }
 
-/// Exact (case-insensitive) match of a metadata value; numbers match as numbers too.
+/// Exact (case-insensitive) match of a metadata value (numbers as they are written).
 fn meta_query(fields: &Fields, key: &str, value: &str) -> Box<dyn Query> {
-    let mut terms = Vec::new();
-    let mut text = Term::from_field_json_path(fields.meta, key, false);
-    text.append_type_and_str(&value.to_lowercase());
-    terms.push(text);
-    if let Ok(n) = value.parse::<i64>() {
-        let mut t = Term::from_field_json_path(fields.meta, key, false);
-        t.append_type_and_fast_value(n);
-        terms.push(t);
-    }
-    if let Ok(n) = value.parse::<u64>() {
-        let mut t = Term::from_field_json_path(fields.meta, key, false);
-        t.append_type_and_fast_value(n);
-        terms.push(t);
-    }
-    if let Ok(n) = value.parse::<f64>() {
-        let mut t = Term::from_field_json_path(fields.meta, key, false);
-        t.append_type_and_fast_value(n);
-        terms.push(t);
-    }
-    let queries: Vec<Box<dyn Query>> = terms
-        .into_iter()
-        .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>)
-        .collect();
-    Box::new(BooleanQuery::union(queries))
+    let term = Term::from_field_text(fields.meta, &meta_term(key, value).to_lowercase());
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
 fn unknown_key(key: &str, known: &BTreeSet<String>) -> String {

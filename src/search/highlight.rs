@@ -1,10 +1,11 @@
 //! Highlights: the byte ranges of a passage's text that the query matched, found by running the
-//! index's analyzer over the text and replaying the query's [`Matcher`]s on its tokens.
+//! index's analysis over the text and replaying the query's [`Matcher`]s on its terms.
 //!
 //! tantivy's snippet generator lights up every query term wherever it occurs (a phrase query
-//! also marks lone words of it); here a phrase marks only its own occurrences.
+//! also marks lone words of it); here a phrase marks only its own occurrences, and aliases,
+//! compounds, prefixes and fuzzy words mark what they matched.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::index::analyzer::AnalyzedToken;
 
@@ -16,72 +17,64 @@ pub struct Matcher {
     pub slop: u32,
 }
 
-/// The sorted, merged byte ranges of `tokens` (analyzed from one text) matched by `matchers`.
+/// The sorted, merged byte ranges of `tokens` (the index analysis of one text, several terms
+/// per position) matched by `matchers`.
 pub fn highlight(tokens: &[AnalyzedToken], matchers: &[Matcher]) -> Vec<(usize, usize)> {
+    let mut at: HashMap<usize, Vec<&AnalyzedToken>> = HashMap::new();
+    for t in tokens {
+        at.entry(t.position).or_default().push(t);
+    }
+    let find = |position: usize, terms: &HashSet<String>| -> Option<&AnalyzedToken> {
+        at.get(&position)?
+            .iter()
+            .copied()
+            .find(|t| terms.contains(&t.term))
+    };
     let mut ranges = Vec::new();
     for matcher in matchers {
-        match matcher.sequence.len() {
-            0 => {}
-            1 => ranges.extend(
-                tokens
+        let Some(first_terms) = matcher.sequence.first() else {
+            continue;
+        };
+        for first in tokens.iter().filter(|t| first_terms.contains(&t.term)) {
+            if matcher.sequence.len() == 1 {
+                ranges.push((first.start, first.end));
+                continue;
+            }
+            if matcher.slop == 0 {
+                // A phrase is one highlight, covering the words and what lies between.
+                let rest: Option<Vec<&AnalyzedToken>> = matcher.sequence[1..]
                     .iter()
-                    .filter(|t| matcher.sequence[0].contains(&t.term))
-                    .map(|t| (t.start, t.end)),
-            ),
-            _ if matcher.slop == 0 => {
-                for window in tokens.windows(matcher.sequence.len()) {
-                    let consecutive = window
-                        .windows(2)
-                        .all(|w| w[1].position == w[0].position + 1);
-                    if consecutive
-                        && window
-                            .iter()
-                            .zip(&matcher.sequence)
-                            .all(|(t, alts)| alts.contains(&t.term))
-                    {
-                        // A phrase is one highlight, covering the words and what lies between.
-                        ranges.push((window[0].start, window[window.len() - 1].end));
+                    .enumerate()
+                    .map(|(k, terms)| find(first.position + k + 1, terms))
+                    .collect();
+                if let Some(rest) = rest {
+                    let end = rest.iter().map(|t| t.end).max().unwrap_or(first.end);
+                    ranges.push((first.start, end.max(first.end)));
+                }
+                continue;
+            }
+            // In order, drifting apart by at most `slop` positions in total; each word is its
+            // own highlight (what lies between did not match).
+            let mut chosen = vec![first];
+            let mut budget = matcher.slop as usize;
+            for terms in &matcher.sequence[1..] {
+                let prev = chosen.last().expect("at least the first").position;
+                let found =
+                    (prev + 1..=prev + 1 + budget).find_map(|p| find(p, terms).map(|t| (p, t)));
+                match found {
+                    Some((p, t)) => {
+                        budget -= p - prev - 1;
+                        chosen.push(t);
                     }
+                    None => break,
                 }
             }
-            _ => ranges.extend(sloppy_matches(tokens, matcher)),
+            if chosen.len() == matcher.sequence.len() {
+                ranges.extend(chosen.iter().map(|t| (t.start, t.end)));
+            }
         }
     }
     merge(ranges)
-}
-
-/// In-order occurrences whose positions drift apart by at most `slop` in total; each word of an
-/// occurrence is its own highlight (what lies between did not match).
-fn sloppy_matches(tokens: &[AnalyzedToken], matcher: &Matcher) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for (i, first) in tokens.iter().enumerate() {
-        if !matcher.sequence[0].contains(&first.term) {
-            continue;
-        }
-        let mut chosen = vec![first];
-        let mut budget = matcher.slop as usize;
-        let mut next = i + 1;
-        for alts in &matcher.sequence[1..] {
-            let prev = chosen.last().expect("at least the first").position;
-            let found = tokens[next..]
-                .iter()
-                .enumerate()
-                .take_while(|(_, t)| t.position <= prev + 1 + budget)
-                .find(|(_, t)| alts.contains(&t.term));
-            match found {
-                Some((k, t)) => {
-                    budget -= t.position - prev - 1;
-                    chosen.push(t);
-                    next += k + 1;
-                }
-                None => break,
-            }
-        }
-        if chosen.len() == matcher.sequence.len() {
-            out.extend(chosen.iter().map(|t| (t.start, t.end)));
-        }
-    }
-    out
 }
 
 fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
@@ -99,20 +92,21 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::analyzer::{analyze, analyzer};
+    use crate::index::analyzer::{QueryForm, WordAnalyzer};
 
-    fn matcher(words: &[&str], slop: u32) -> Matcher {
+    fn matcher(text: &str, slop: u32) -> Matcher {
         Matcher {
-            sequence: words
-                .iter()
-                .map(|w| HashSet::from([analyze(&mut analyzer(), w)[0].term.clone()]))
+            sequence: WordAnalyzer::default()
+                .query_terms(text, QueryForm::Stem { acronyms: true })
+                .into_iter()
+                .map(|alts| alts.into_iter().collect())
                 .collect(),
             slop,
         }
     }
 
     fn lit<'t>(text: &'t str, matchers: &[Matcher]) -> Vec<&'t str> {
-        let tokens = analyze(&mut analyzer(), text);
+        let tokens = WordAnalyzer::default().index_tokens(text);
         highlight(&tokens, matchers)
             .into_iter()
             .map(|(s, e)| &text[s..e])
@@ -124,7 +118,7 @@ mod tests {
         let text =
             "Maximum pressure returned; the pressure was at its maximum. Under maximum   pressure.";
         assert_eq!(
-            lit(text, &[matcher(&["maximum", "pressure"], 0)]),
+            lit(text, &[matcher("maximum pressure", 0)]),
             ["Maximum pressure", "maximum   pressure"]
         );
     }
@@ -132,19 +126,28 @@ mod tests {
     #[test]
     fn words_light_up_in_every_inflection() {
         assert_eq!(
-            lit("Sanctions were sanctioned.", &[matcher(&["sanction"], 0)]),
+            lit("Sanctions were sanctioned.", &[matcher("sanction", 0)]),
             ["Sanctions", "sanctioned"]
         );
+    }
+
+    #[test]
+    fn compounds_and_acronyms_light_up_whole() {
+        assert_eq!(
+            lit("the snap-back clause", &[matcher("snapback", 0)]),
+            ["snap-back"]
+        );
+        assert_eq!(lit("U. S. forces and us", &[matcher("US", 0)]), ["U. S"]);
     }
 
     #[test]
     fn sloppy_phrases_mark_their_words() {
         let text = "maximum economic pressure, and pressure alone";
         assert_eq!(
-            lit(text, &[matcher(&["maximum", "pressure"], 1)]),
+            lit(text, &[matcher("maximum pressure", 1)]),
             ["maximum", "pressure"]
         );
-        assert!(lit(text, &[matcher(&["maximum", "alone"], 1)]).is_empty());
+        assert!(lit(text, &[matcher("maximum alone", 1)]).is_empty());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! By default every plain word must match; when no passage has them all, the same query runs
 //! again with any word sufficing, and [`SearchResults::fallback`] says so.
 
+pub mod aliases;
 pub mod compile;
+pub mod explain;
 pub mod filter;
 pub mod highlight;
 pub mod query;
@@ -14,11 +16,13 @@ use std::collections::BTreeSet;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::Searcher;
 
-use crate::index::analyzer::{analyze, analyzer};
+use crate::index::analyzer::WordAnalyzer;
 use crate::index::{DossierIndex, IndexError};
 use crate::passage::Passage;
+pub use aliases::AliasTable;
 pub use compile::MatchMode;
-use compile::{Compiled, Compiler};
+use compile::{CompileOptions, Compiled, Compiler};
+pub use explain::HitExplanation;
 pub use filter::Filter;
 pub use query::{parse, QueryError, QueryExpr};
 
@@ -58,6 +62,12 @@ pub struct SearchOptions {
     pub highlights: bool,
     /// Count every matching passage (`total_hits`); without it only the page is collected.
     pub count: bool,
+    /// Every word in its exact form only (`--exact`).
+    pub exact: bool,
+    /// Expand names with the alias table (`--no-aliases` turns it off).
+    pub aliases: bool,
+    /// Say how the query was understood and why each hit scored (`--explain`).
+    pub explain: bool,
 }
 
 impl Default for SearchOptions {
@@ -67,6 +77,9 @@ impl Default for SearchOptions {
             plain: false,
             highlights: true,
             count: true,
+            exact: false,
+            aliases: true,
+            explain: false,
         }
     }
 }
@@ -80,6 +93,8 @@ pub struct Hit {
     pub passage: Passage,
     /// Byte ranges into `passage.text`, sorted and non-overlapping.
     pub highlights: Vec<(usize, usize)>,
+    /// Why it scored as it did (with [`SearchOptions::explain`]).
+    pub explanation: Option<HitExplanation>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -91,6 +106,10 @@ pub struct SearchResults {
     pub total_hits: usize,
     /// True when no passage had every word and any-word matching was used instead.
     pub fallback: bool,
+    /// How each part of the query was understood (expansions, aliases, forms), in words.
+    pub understood: Vec<String>,
+    /// Whether `--explain` was asked for (hits then carry their explanations).
+    pub explained: bool,
     pub hits: Vec<Hit>,
 }
 
@@ -109,14 +128,22 @@ pub struct SearchSession<'i> {
     index: &'i DossierIndex,
     searcher: Searcher,
     meta_keys: BTreeSet<String>,
+    aliases: AliasTable,
 }
 
 impl<'i> SearchSession<'i> {
+    /// A session with the shipped alias table.
     pub fn new(index: &'i DossierIndex) -> SearchSession<'i> {
+        SearchSession::with_aliases(index, AliasTable::builtin())
+    }
+
+    /// A session with its own alias table.
+    pub fn with_aliases(index: &'i DossierIndex, aliases: AliasTable) -> SearchSession<'i> {
         SearchSession {
             index,
             searcher: index.searcher(),
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
+            aliases,
         }
     }
 
@@ -128,9 +155,19 @@ impl<'i> SearchSession<'i> {
         } else {
             parse(&request.query)?
         };
+        let compile_options = CompileOptions {
+            aliases: options.aliases.then_some(&self.aliases),
+            exact: options.exact,
+        };
         let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
-            let compiler = Compiler::new(&self.searcher, *self.index.fields(), &self.meta_keys);
-            let Some(compiled) = compiler.compile(&expr, &request.filters, mode)? else {
+            let compiler = Compiler::new(
+                &self.searcher,
+                *self.index.fields(),
+                &self.meta_keys,
+                compile_options,
+            );
+            let Some(compiled) = compiler.compile(&request.query, &expr, &request.filters, mode)?
+            else {
                 return Ok(None);
             };
             let top = TopDocs::with_limit(request.limit.max(1))
@@ -173,29 +210,48 @@ impl<'i> SearchSession<'i> {
             }
         }
         let (compiled, total_hits, top) = outcome;
-        let mut analyzer = analyzer();
+        let mut analyzer = WordAnalyzer::default();
         let mut hits = Vec::with_capacity(top.len());
         if request.limit > 0 {
             for (i, (score, addr)) in top.into_iter().enumerate() {
                 let passage = self.index.load_passage(&self.searcher, addr)?;
-                let highlights = if options.highlights {
-                    let tokens = analyze(&mut analyzer, &passage.text);
+                let highlights = if options.highlights || options.explain {
+                    let tokens = analyzer.index_tokens(&passage.text);
                     highlight::highlight(&tokens, &compiled.matchers)
                 } else {
                     Vec::new()
                 };
+                let explanation = options.explain.then(|| {
+                    explain::explain_hit(
+                        &*compiled.query,
+                        &self.searcher,
+                        addr,
+                        self.index.tantivy().schema(),
+                        &passage,
+                        &highlights,
+                    )
+                });
                 hits.push(Hit {
                     rank: request.offset + i + 1,
                     score,
                     passage,
                     highlights,
+                    explanation,
                 });
             }
+        }
+        let mut understood = compiled.notes;
+        if fallback {
+            understood.push(
+                "no passage has every word: ranked by any of them (the any-word fallback)".into(),
+            );
         }
         Ok(SearchResults {
             query: request.query.clone(),
             total_hits,
             fallback,
+            understood,
+            explained: options.explain,
             hits,
         })
     }

@@ -9,6 +9,8 @@
 //! ( ... )          grouping
 //! title:w section:"p"   search one field only
 //! snap*            every word starting with `snap`
+//! =sanctions       only the exact form (no other inflection); also ="a phrase"
+//! Ghalibaff~1      words within 1 edit (typos; ~2 at most)
 //! country:IRN      metadata filter (any metadata key; values match whole, ignoring case)
 //! year:2015..2019  year or date range (`date:2025-01..2025-06`, open ends `year:2015..`)
 //! ```
@@ -41,6 +43,8 @@ pub enum LeafKind {
     Phrase { text: String, slop: u32 },
     /// `word*`.
     Prefix(String),
+    /// `word~N`: words within `distance` edits.
+    Fuzzy { word: String, distance: u8 },
     /// `key:value` on metadata (`country:IRN`, `year:2015..2019`): filters, does not score.
     Filter { key: String, value: String },
 }
@@ -50,6 +54,8 @@ pub enum LeafKind {
 pub struct Leaf {
     pub scope: Scope,
     pub kind: LeafKind,
+    /// `=word`: the exact form only.
+    pub exact: bool,
     /// Character columns (1-based, inclusive start) of the leaf in the query.
     pub column: usize,
 }
@@ -106,6 +112,7 @@ enum Tok {
     Not,
     Plus,
     Minus,
+    Exact,
 }
 
 fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
@@ -157,6 +164,13 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     return Err(QueryError::new(column, "empty phrase `\"\"`"));
                 }
                 toks.push((column, Tok::Quoted { text, slop }));
+            }
+            '=' if chars
+                .get(i + 1)
+                .is_some_and(|n| !n.is_whitespace() && *n != ')') =>
+            {
+                toks.push((column, Tok::Exact));
+                i += 1;
             }
             '-' | '+'
                 if chars
@@ -380,10 +394,23 @@ impl Parser {
                 }
                 self.primary(scope)
             }
+            Tok::Exact => match self.primary(scope)? {
+                QueryExpr::Leaf(mut leaf)
+                    if matches!(leaf.kind, LeafKind::Word(_) | LeafKind::Phrase { .. }) =>
+                {
+                    leaf.exact = true;
+                    Ok(QueryExpr::Leaf(leaf))
+                }
+                _ => Err(QueryError::new(
+                    column,
+                    "`=` goes before a word or a quoted phrase, as in =sanctions",
+                )),
+            },
             Tok::Word(word) => word_leaf(&word, scope, column).map(QueryExpr::Leaf),
             Tok::Quoted { text, slop } => Ok(QueryExpr::Leaf(Leaf {
                 scope,
                 kind: LeafKind::Phrase { text, slop },
+                exact: false,
                 column,
             })),
             Tok::RParen => Err(QueryError::new(column, "unmatched `)`")),
@@ -413,6 +440,7 @@ impl Parser {
         Ok(QueryExpr::Leaf(Leaf {
             scope: Scope::All,
             kind: LeafKind::Filter { key, value },
+            exact: false,
             column,
         }))
     }
@@ -439,19 +467,43 @@ fn rescope(expr: QueryExpr, scope: Scope) -> QueryExpr {
 }
 
 fn word_leaf(word: &str, scope: Scope, column: usize) -> Result<Leaf, QueryError> {
+    if let Some(tilde) = word.find('~') {
+        let (stem, distance) = (&word[..tilde], &word[tilde + 1..]);
+        let at = column + stem.chars().count();
+        let distance: u8 = match distance {
+            "" => 1,
+            d => d.parse().ok().filter(|d| *d <= 2).ok_or_else(|| {
+                QueryError::new(
+                    at,
+                    format!("`~{d}`: a word can be at most 2 edits away, as in Ghalibaff~1"),
+                )
+            })?,
+        };
+        if stem.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+            return Err(QueryError::new(
+                column,
+                "a fuzzy word needs at least three letters before `~`",
+            ));
+        }
+        if stem.contains(['*', '~']) {
+            return Err(QueryError::new(at, "`~N` goes at the end of a plain word"));
+        }
+        return Ok(Leaf {
+            scope,
+            kind: LeafKind::Fuzzy {
+                word: stem.to_owned(),
+                distance,
+            },
+            exact: false,
+            column,
+        });
+    }
     let stripped = word.trim_end_matches('*');
     if let Some(star) = stripped.find('*') {
         let at = column + stripped[..star].chars().count();
         return Err(QueryError::new(
             at,
             "`*` only works at the end of a word, as in snap*",
-        ));
-    }
-    if word.contains('~') {
-        let at = column + word[..word.find('~').unwrap_or(0)].chars().count();
-        return Err(QueryError::new(
-            at,
-            "`~N` is only supported after a quoted phrase, as in \"maximum pressure\"~2",
         ));
     }
     let kind = if stripped.len() < word.len() {
@@ -468,6 +520,7 @@ fn word_leaf(word: &str, scope: Scope, column: usize) -> Result<Leaf, QueryError
     Ok(Leaf {
         scope,
         kind,
+        exact: false,
         column,
     })
 }
@@ -488,6 +541,7 @@ pub fn parse_plain(input: &str) -> Result<QueryExpr, QueryError> {
             QueryExpr::Leaf(Leaf {
                 scope: Scope::All,
                 kind: LeafKind::Word(word.to_owned()),
+                exact: false,
                 column,
             }),
         ));
@@ -541,6 +595,7 @@ mod tests {
         QueryExpr::Leaf(Leaf {
             scope: Scope::All,
             kind: LeafKind::Word(w.into()),
+            exact: false,
             column,
         })
     }
@@ -608,6 +663,40 @@ mod tests {
     }
 
     #[test]
+    fn exact_and_fuzzy_words() {
+        let QueryExpr::And { clauses, .. } =
+            parse("=sanctions Ghalibaff~1 =\"maximum pressure\" typo~").unwrap()
+        else {
+            panic!()
+        };
+        assert!(
+            matches!(&clauses[0].1, QueryExpr::Leaf(Leaf { exact: true, kind: LeafKind::Word(w), .. }) if w == "sanctions")
+        );
+        assert!(matches!(
+            &clauses[1].1,
+            QueryExpr::Leaf(Leaf {
+                kind: LeafKind::Fuzzy { distance: 1, .. },
+                ..
+            })
+        ));
+        assert!(matches!(
+            &clauses[2].1,
+            QueryExpr::Leaf(Leaf {
+                exact: true,
+                kind: LeafKind::Phrase { .. },
+                ..
+            })
+        ));
+        assert!(matches!(
+            &clauses[3].1,
+            QueryExpr::Leaf(Leaf {
+                kind: LeafKind::Fuzzy { distance: 1, .. },
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn hyphens_inside_words_are_not_exclusions() {
         assert_eq!(parse("snap-back").unwrap(), word("snap-back", 1));
     }
@@ -625,6 +714,9 @@ mod tests {
             ("s*", 1, "too short"),
             ("sn*ap", 3, "only works at the end"),
             ("\"a b\"~x", 6, "needs a number"),
+            ("Ghalibaff~3", 10, "at most 2 edits"),
+            ("ab~1", 1, "at least three letters"),
+            ("=(a b)", 1, "`=` goes before a word"),
             ("", 1, "empty query"),
             ("title:", 1, "needs a word after it"),
         ];

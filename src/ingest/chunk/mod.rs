@@ -288,7 +288,7 @@ pub fn assemble(
             number
         });
         let joined = join(text, &pieces, vocabulary.as_ref());
-        if joined.words.is_empty() || is_debris(&joined.text) {
+        if joined.is_empty() || is_debris(&joined.text) {
             continue;
         }
         paragraph += 1;

@@ -23,6 +23,16 @@ pub(super) struct WordSpan {
 pub(super) struct Joined {
     pub text: String,
     pub words: Vec<WordSpan>,
+    /// When the text is the source slice itself (one piece, single spaces, no line breaks):
+    /// where it starts in the source. Offsets then map one to one, and `words` stays empty.
+    pub verbatim_at: Option<usize>,
+}
+
+impl Joined {
+    /// Whether the paragraph has any text.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
 }
 
 /// The words of a document, to decide whether `inter-` + `national` is one word broken by the
@@ -109,6 +119,26 @@ struct Span {
 /// Joins the pieces of one paragraph into whitespace-normalised text, keeping every word's
 /// source bytes. With a `vocabulary`, a word broken by a hyphen at a line end is mended.
 pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabulary>) -> Joined {
+    // The common case, a paragraph that is one line of plain prose, needs no word map.
+    if let [piece] = pieces {
+        if piece.text.is_none() {
+            let slice = &source[piece.start..piece.end];
+            let trimmed = slice.trim();
+            let plain = !trimmed.contains("  ")
+                && !trimmed
+                    .bytes()
+                    .any(|b| b != b' ' && b.is_ascii_whitespace())
+                && (trimmed.is_ascii() || !trimmed.chars().any(|c| c != ' ' && c.is_whitespace()));
+            if plain {
+                let lead = slice.len() - slice.trim_start().len();
+                return Joined {
+                    text: trimmed.to_owned(),
+                    words: Vec::new(),
+                    verbatim_at: Some(piece.start + lead),
+                };
+            }
+        }
+    }
     let mut concat = String::new();
     let mut spans: Vec<Span> = Vec::with_capacity(pieces.len());
     for piece in pieces {
@@ -234,6 +264,9 @@ pub(super) fn split_parts(text: &str, max_chars: usize) -> Vec<(usize, usize)> {
 
 /// The source byte range behind the text range `start..end` of `joined`.
 pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize, usize) {
+    if let Some(at) = joined.verbatim_at {
+        return (at + start, at + end);
+    }
     let first = joined
         .words
         .iter()
