@@ -1340,3 +1340,225 @@ fn eval_scores_runs_and_queries_like_trec_eval() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
 }
+
+/// Every row of the analyst's table: what is typed, what it must also find, what it must not.
+#[test]
+fn the_analyzer_finds_what_analysts_mean() {
+    let env = TestEnv::new();
+    let docs: &[(&str, &str)] = &[
+        (
+            "snap1",
+            "The snapback of UN sanctions was triggered by the E3 in August.",
+        ),
+        (
+            "snap2",
+            "European officials prepared the snap-back of the old measures.",
+        ),
+        (
+            "snap3",
+            "Tehran warned that the measures would snap back within thirty days.",
+        ),
+        ("dash1", "Iran–US talks resumed in Oman after a pause."),
+        ("dash2", "The Iran/US channel stayed open through Muscat."),
+        ("apos1", "Iran’s foreign minister spoke to reporters."),
+        ("apos2", "Iran rejected the proposal outright."),
+        ("us1", "U.S. forces left the base in the spring."),
+        ("us2", "U. S. forces were redeployed to the Gulf."),
+        ("us3", "The US envoy met the minister on Tuesday."),
+        (
+            "us4",
+            "THE U.S . FIRST PROPOSED TO HELP NATO DEVELOP ITS OWN NUCLEAR STRIKE FORCE .",
+        ),
+        (
+            "pron",
+            "Let us work together, said the minister, for all of us.",
+        ),
+        (
+            "caps",
+            "THE DIPLOMATS TOLD US THAT THE NATO ALLIES WOULD WAIT FOR THE SUMMIT .",
+        ),
+        ("zur", "The negotiators met quietly in Zürich last week."),
+        ("ara1", "Abbas Arághchi arrived in Geneva for the talks."),
+        ("sanc1", "New sanctions were announced on Monday."),
+        ("sanc2", "Three firms were sanctioned for shipping oil."),
+        ("sanc3", "The sanction regime was tightened again."),
+        ("sanc4", "Sanctioning banks proved harder than expected."),
+        (
+            "irgc1",
+            "The Islamic Revolutionary Guard Corps expanded its naval drills.",
+        ),
+        (
+            "irgc2",
+            "Commanders of the Revolutionary Guards denied the report.",
+        ),
+        (
+            "jcpoa1",
+            "Signatories of the Joint Comprehensive Plan of Action met in Vienna.",
+        ),
+        (
+            "jcpoa2",
+            "Critics of the Iran nuclear deal returned to the question.",
+        ),
+        (
+            "ghal",
+            "Mohammad Bagher Ghalibaf, the Speaker, dismissed the claim.",
+        ),
+        ("gad1", "Qaddafi ruled Libya for four decades."),
+        ("gad2", "Kadhafi's son spoke on television."),
+    ];
+    std::fs::create_dir_all(env.path("table")).unwrap();
+    for (id, text) in docs {
+        std::fs::write(env.path(&format!("table/{id}.txt")), format!("{text}\n")).unwrap();
+    }
+    let out = env.run(&["ingest", "table", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let found = |query: &str, extra: &[&str]| -> BTreeSet<String> {
+        let mut args = vec![
+            "search", query, "--index", "idx", "--format", "json", "--limit", "100",
+        ];
+        args.extend_from_slice(extra);
+        let out = env.run(&args);
+        assert_ne!(out.status.code(), Some(2), "{query}: {}", stderr(&out));
+        let json: SearchJson = serde_json::from_slice(&out.stdout).unwrap();
+        json.hits
+            .iter()
+            .map(|h| {
+                h.doc_id
+                    .trim_start_matches("table/")
+                    .trim_end_matches(".txt")
+                    .to_owned()
+            })
+            .collect()
+    };
+    let rows: &[(&str, &[&str], &[&str])] = &[
+        // typed, must find, must not find
+        ("snapback", &["snap1", "snap2", "snap3"], &[]),
+        ("\"snap back\"", &["snap1", "snap2", "snap3"], &[]),
+        ("snap-back", &["snap1", "snap2", "snap3"], &[]),
+        ("Iran-US", &["dash1", "dash2"], &["apos1", "apos2"]),
+        ("Iran US", &["dash1", "dash2"], &[]),
+        ("Iran's", &["apos1", "apos2"], &[]),
+        ("US", &["us1", "us2", "us3", "us4"], &["pron", "caps"]),
+        ("U.S.", &["us1", "us2", "us3", "us4"], &["pron"]),
+        ("Zurich", &["zur"], &[]),
+        ("Araghchi", &["ara1"], &[]),
+        ("sanction", &["sanc1", "sanc2", "sanc3", "sanc4"], &[]),
+        (
+            "=sanctions",
+            &["sanc1", "snap1"],
+            &["sanc2", "sanc3", "sanc4"],
+        ),
+        ("IRGC", &["irgc1", "irgc2"], &[]),
+        ("JCPOA", &["jcpoa1", "jcpoa2"], &[]),
+        ("Araqchi", &["ara1"], &[]),
+        ("Qalibaf", &["ghal"], &[]),
+        ("Gaddafi", &["gad1", "gad2"], &[]),
+        ("sanction*", &["sanc1", "sanc2", "sanc3", "sanc4"], &[]),
+        ("Ghalibaff~1", &["ghal"], &[]),
+        ("Ghalibaff", &[], &["ghal"]),
+        ("NATO", &["us4", "caps"], &[]),
+    ];
+    for (typed, must, must_not) in rows {
+        let hits = found(typed, &[]);
+        for id in *must {
+            assert!(hits.contains(*id), "`{typed}` must find {id}: {hits:?}");
+        }
+        for id in *must_not {
+            assert!(
+                !hits.contains(*id),
+                "`{typed}` must not find {id}: {hits:?}"
+            );
+        }
+    }
+    // --exact is =word for every word; --no-aliases turns the table off.
+    assert_eq!(found("sanctions", &["--exact"]), found("=sanctions", &[]));
+    assert!(!found("IRGC", &["--no-aliases"]).contains("irgc2"));
+    // A user table adds groups.
+    std::fs::write(env.path("mine.txt"), "Speaker of the Majlis | Ghalibaf\n").unwrap();
+    assert!(found("\"Speaker of the Majlis\"", &["--aliases", "mine.txt"]).contains("ghal"));
+}
+
+#[test]
+fn highlights_show_what_each_kind_of_match_matched() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.path("h")).unwrap();
+    std::fs::write(
+        env.path("h/a.txt"),
+        "The snap-back of measures worried the Islamic Revolutionary Guard Corps, said Ghalibaf, and sanctioned banks.\n",
+    )
+    .unwrap();
+    env.run(&["ingest", "h", "--index", "idx"]);
+    for (query, lit) in [
+        ("snapback", vec!["snap-back"]),
+        ("IRGC", vec!["Islamic Revolutionary Guard Corps"]),
+        ("Ghalibaff~1", vec!["Ghalibaf"]),
+        ("sanction*", vec!["sanctioned"]),
+        ("\"guard corps\"", vec!["Guard Corps"]),
+    ] {
+        let (json, _) = env.search(query, &[]);
+        let hit = &json.hits[0];
+        let shown: Vec<&str> = hit
+            .highlights
+            .iter()
+            .map(|[s, e]| &hit.text[*s..*e])
+            .collect();
+        assert_eq!(shown, lit, "{query}");
+    }
+}
+
+#[test]
+fn explain_tells_how_the_query_was_read_and_why_a_hit_scored() {
+    let env = TestEnv::ingested();
+    let out = env.run(&[
+        "search",
+        "snapback IRGC",
+        "--index",
+        "idx",
+        "--explain",
+        "--format",
+        "json",
+        "-n",
+        "2",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let understood: Vec<&str> = json["explain"]["understood"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        understood
+            .iter()
+            .any(|l| l.starts_with("IRGC → ")
+                && l.contains("alias `Islamic Revolutionary Guard Corps`")),
+        "{understood:?}"
+    );
+    assert!(
+        understood
+            .iter()
+            .any(|l| l.contains("no passage has every word")),
+        "{understood:?}"
+    );
+    let why = &json["hits"][0]["explain"];
+    assert!(why["score"].as_f64().unwrap() > 0.0);
+    assert!(why["matched"][0].as_str().unwrap().contains("→"), "{why}");
+    let text = env.run(&[
+        "search",
+        "sanctions",
+        "--index",
+        "idx",
+        "--explain",
+        "-n",
+        "1",
+        "--color",
+        "never",
+    ]);
+    let printed = stdout(&text);
+    assert!(
+        printed.starts_with("query understood as:\n  sanctions → sanction (as typed)"),
+        "{printed}"
+    );
+    assert!(printed.contains("why: "), "{printed}");
+}

@@ -77,6 +77,13 @@ pub fn write_results<W: Write>(
     results: &SearchResults,
     style: &Style,
 ) -> io::Result<()> {
+    if results.explained {
+        writeln!(out, "{}", style.paint(BOLD, "query understood as:"))?;
+        for line in &results.understood {
+            writeln!(out, "  {line}")?;
+        }
+        writeln!(out)?;
+    }
     for hit in &results.hits {
         writeln!(
             out,
@@ -99,13 +106,13 @@ pub fn write_results<W: Write>(
         if let Some(why) = &hit.explanation {
             writeln!(
                 out,
-                "    {} {:.3} = {}",
+                "    {} score {:.3} from {}",
                 style.paint(DIM, "why:"),
                 why.score,
                 if why.matched.is_empty() {
                     "filters only".to_owned()
                 } else {
-                    why.matched.join(" + ")
+                    why.matched.join("; ")
                 }
             )?;
             if !why.in_text.is_empty() {

@@ -55,6 +55,15 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     pub matchers: Vec<Matcher>,
     pub notes: Vec<String>,
+    /// Every scored part (one alternative in one field), for `--explain`.
+    pub parts: Vec<ScoredPart>,
+}
+
+/// One alternative of one leaf in one field, and its weight in the whole query.
+pub struct ScoredPart {
+    pub label: String,
+    pub query: Box<dyn Query>,
+    pub weight: f32,
 }
 
 /// One way a leaf can match: positions with their accepted terms, and why.
@@ -75,6 +84,7 @@ pub struct Compiler<'a> {
     acronyms: bool,
     matchers: Vec<Matcher>,
     notes: Vec<String>,
+    parts: Vec<ScoredPart>,
 }
 
 impl<'a> Compiler<'a> {
@@ -93,6 +103,7 @@ impl<'a> Compiler<'a> {
             acronyms: true,
             matchers: Vec::new(),
             notes: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -126,6 +137,7 @@ impl<'a> Compiler<'a> {
             query,
             matchers: self.matchers,
             notes: self.notes,
+            parts: self.parts,
         }))
     }
 
@@ -364,6 +376,18 @@ impl<'a> Compiler<'a> {
             let mut per_field: Vec<Box<dyn Query>> = Vec::new();
             for (field, boost) in self.scope_fields(scope) {
                 let q = self.sequence_query(field, &alt.sequence, alt.slop);
+                if !negated {
+                    let field_name = match field {
+                        f if f == self.fields.title => "title",
+                        f if f == self.fields.section => "section",
+                        _ => "text",
+                    };
+                    self.parts.push(ScoredPart {
+                        label: format!("{field_name}: {}", describe_alternative(alt)),
+                        query: q.box_clone(),
+                        weight: boost,
+                    });
+                }
                 per_field.push(if boost == 1.0 {
                     q
                 } else {
@@ -599,25 +623,38 @@ impl<'a> Compiler<'a> {
             .unwrap_or(0)
     }
 
-    /// Two indexed words that a rare word is made of (`snapback` → `snap`, `back`), chosen so
-    /// the rarer half is as common as possible; `None` when the word is common itself or has no
-    /// such halves. Halves are at least three letters.
+    /// Two indexed words that a rare word is made of and that the index has side by side
+    /// (`snapback` → `snap back`), the most common such pair; `None` when the word is common
+    /// itself (in more than one passage in a thousand, and more than five) or has no such
+    /// halves. Halves are at least three letters.
     fn split_compound(&mut self, exact: &str, stem: &str) -> Option<(String, String)> {
         if exact.len() < 6 || !exact.bytes().all(|b| b.is_ascii_lowercase()) {
             return None;
         }
-        let whole = self.body_df(stem);
-        let mut best: Option<(u64, String, String)> = None;
+        let rare = (self.searcher.num_docs() / 1000).max(5);
+        if self.body_df(stem) > rare {
+            return None;
+        }
+        let mut candidates: Vec<(u64, String, String)> = Vec::new();
         for i in 3..=exact.len() - 3 {
             let (a, b) = exact.split_at(i);
-            let (da, db) = (self.body_df(a), self.body_df(b));
-            let weaker = da.min(db);
-            if weaker > 0 && best.as_ref().is_none_or(|(w, _, _)| weaker > *w) {
-                best = Some((weaker, a.to_owned(), b.to_owned()));
+            let weaker = self.body_df(a).min(self.body_df(b));
+            if weaker > 0 {
+                candidates.push((weaker, self.analyzer.stem(a), self.analyzer.stem(b)));
             }
         }
-        let (weaker, a, b) = best?;
-        (weaker >= 10 * whole.max(1)).then(|| (self.analyzer.stem(&a), self.analyzer.stem(&b)))
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
+        candidates.into_iter().find_map(|(_, a, b)| {
+            let phrase = PhraseQuery::new(vec![
+                Term::from_field_text(self.fields.body, &a),
+                Term::from_field_text(self.fields.body, &b),
+            ]);
+            let found = self
+                .searcher
+                .search(&phrase, &tantivy::collector::Count)
+                .unwrap_or(0);
+            (found > 0).then_some((a, b))
+        })
     }
 }
 
@@ -675,37 +712,37 @@ fn is_all_caps_query(text: &str) -> bool {
 
 /// How a leaf was understood, in words: `snapback → snapback | "snap back" (split compound)`.
 fn describe(label: &str, alternatives: &[Alternative], negated: bool) -> String {
-    let shown: Vec<String> = alternatives
-        .iter()
-        .map(|a| {
-            let words: Vec<String> = a
-                .sequence
-                .iter()
-                .map(|alts| match alts.len() {
-                    0 => String::new(),
-                    1 => alts[0].clone(),
-                    n if n <= 6 => format!("({})", alts.join("|")),
-                    n => format!("({}|… {n} words)", alts[..5].join("|")),
-                })
-                .collect();
-            let text = if words.len() > 1 {
-                let slop = if a.slop > 0 {
-                    format!("~{}", a.slop)
-                } else {
-                    String::new()
-                };
-                format!("\"{}\"{slop}", words.join(" "))
-            } else {
-                words.concat()
-            };
-            format!("{text} ({})", a.why)
-        })
-        .collect();
+    let shown: Vec<String> = alternatives.iter().map(describe_alternative).collect();
     format!(
         "{}{label} → {}",
         if negated { "excluded: " } else { "" },
         shown.join(" | ")
     )
+}
+
+/// One alternative in words: `"snap back" (split compound)`.
+fn describe_alternative(a: &Alternative) -> String {
+    let words: Vec<String> = a
+        .sequence
+        .iter()
+        .map(|alts| match alts.len() {
+            0 => String::new(),
+            1 => alts[0].clone(),
+            n if n <= 6 => format!("({})", alts.join("|")),
+            n => format!("({}|… {n} words)", alts[..5].join("|")),
+        })
+        .collect();
+    let text = if words.len() > 1 {
+        let slop = if a.slop > 0 {
+            format!("~{}", a.slop)
+        } else {
+            String::new()
+        };
+        format!("\"{}\"{slop}", words.join(" "))
+    } else {
+        words.concat()
+    };
+    format!("{text} ({})", a.why)
 }
 
 /// Damerau-Levenshtein distance (optimal string alignment: a swap of neighbours is one edit), as

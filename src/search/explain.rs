@@ -1,11 +1,12 @@
-//! `--explain`: why a hit scored as it did, in words a reader can follow, from tantivy's own
-//! score explanation (BM25 per matched term and field) and the highlights.
+//! `--explain`: why a hit scored as it did, in words a reader can follow: the BM25 score each
+//! part of the query (a word, phrase, alias or expansion in one field) gives the passage, and
+//! the words of the text that matched.
 
 use serde::Serialize;
-use tantivy::query::Query;
-use tantivy::schema::Schema;
-use tantivy::{DocAddress, Searcher};
+use tantivy::query::EnableScoring;
+use tantivy::{DocAddress, DocSet, Searcher};
 
+use super::compile::ScoredPart;
 use crate::passage::Passage;
 
 /// The reasons for one hit's score.
@@ -13,29 +14,32 @@ use crate::passage::Passage;
 pub struct HitExplanation {
     /// The passage's score.
     pub score: f32,
-    /// What matched, best contribution first: `text: "sanction" ×3 → 4.21`.
+    /// What matched, best contribution first: `text: sanction (as typed) → 4.210`.
     pub matched: Vec<String>,
     /// The words of the passage text that matched (its highlights).
     pub in_text: Vec<String>,
 }
 
-/// Explains the score of the hit at `addr`.
+/// Explains the score of the hit at `addr` from the query's scored parts: what each matched
+/// part adds (the best alternative of a leaf counts, the others are shown for reference).
 pub fn explain_hit(
-    query: &dyn Query,
+    score: f32,
+    parts: &[ScoredPart],
     searcher: &Searcher,
     addr: DocAddress,
-    schema: Schema,
     passage: &Passage,
     highlights: &[(usize, usize)],
 ) -> HitExplanation {
-    let mut matched = Vec::new();
-    let mut score = 0.0;
-    if let Ok(explanation) = query.explain(searcher, addr) {
-        score = explanation.value();
-        if let Ok(tree) = serde_json::from_str::<serde_json::Value>(&explanation.to_pretty_json()) {
-            collect_terms(&tree, &schema, &mut matched);
-        }
-    }
+    let mut matched: Vec<(String, f32)> = parts
+        .iter()
+        .filter_map(|part| {
+            let value = part_score(part, searcher, addr)?;
+            Some((
+                format!("{} → {:.3}", part.label, value * part.weight),
+                value * part.weight,
+            ))
+        })
+        .collect();
     matched.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut in_text: Vec<String> = highlights
         .iter()
@@ -49,59 +53,17 @@ pub fn explain_hit(
     }
 }
 
-/// Every term-level node of tantivy's explanation: `field: "term" (tf N) → contribution`.
-fn collect_terms(node: &serde_json::Value, schema: &Schema, out: &mut Vec<(String, f32)>) {
-    let value = node["value"].as_f64().unwrap_or(0.0) as f32;
-    let term = node["context"].as_array().and_then(|ctx| {
-        ctx.iter()
-            .filter_map(|c| c.as_str())
-            .find_map(|c| c.strip_prefix("Term="))
-            .map(str::to_owned)
-    });
-    if let Some(term) = term {
-        let field = term
-            .split("field=")
-            .nth(1)
-            .and_then(|f| f.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|n| n.parse::<u32>().ok())
-            .map(|n| {
-                schema
-                    .get_field_name(tantivy::schema::Field::from_field_id(n))
-                    .to_owned()
-            })
-            .unwrap_or_default();
-        let field = if field == "body" {
-            "text".to_owned()
-        } else {
-            field
-        };
-        let text = term
-            .rsplit_once(", ")
-            .map(|(_, t)| t.trim_end_matches(')').trim_matches('"').to_owned())
-            .unwrap_or(term.clone());
-        let tf = find_const(node, "freq,")
-            .map(|f| format!(" ×{f}"))
-            .unwrap_or_default();
-        out.push((format!("{field}: \"{text}\"{tf} → {value:.3}"), value));
-        return;
+/// The BM25 score one part gives the document at `addr`, if it matches it.
+fn part_score(part: &ScoredPart, searcher: &Searcher, addr: DocAddress) -> Option<f32> {
+    let weight = part
+        .query
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .ok()?;
+    let reader = searcher.segment_reader(addr.segment_ord);
+    let mut scorer = weight.scorer(reader, 1.0).ok()?;
+    // A scorer starts on its first document: it cannot seek back to an earlier one.
+    if scorer.doc() > addr.doc_id || scorer.seek(addr.doc_id) != addr.doc_id {
+        return None;
     }
-    if let Some(details) = node["details"].as_array() {
-        for d in details {
-            collect_terms(d, schema, out);
-        }
-    }
-}
-
-/// The value of a detail named `name` (such as the term frequency) under `node`.
-fn find_const(node: &serde_json::Value, name: &str) -> Option<u64> {
-    if node["description"]
-        .as_str()
-        .is_some_and(|d| d.starts_with(name))
-    {
-        return node["value"].as_f64().map(|v| v as u64);
-    }
-    node["details"]
-        .as_array()?
-        .iter()
-        .find_map(|d| find_const(d, name))
+    Some(scorer.score())
 }

@@ -223,10 +223,10 @@ impl<'i> SearchSession<'i> {
                 };
                 let explanation = options.explain.then(|| {
                     explain::explain_hit(
-                        &*compiled.query,
+                        score,
+                        &compiled.parts,
                         &self.searcher,
                         addr,
-                        self.index.tantivy().schema(),
                         &passage,
                         &highlights,
                     )
