@@ -534,7 +534,7 @@ impl<'a> Compiler<'a> {
         let last = exacts.pop()?;
         let mut sequence: Vec<Vec<String>> =
             exacts.iter().map(|w| vec![self.analyzer.stem(w)]).collect();
-        let expansion = self.expand(scope, MAX_PREFIX_TERMS, |term| {
+        let expansion = self.expand(scope, MAX_PREFIX_TERMS, Some(&last), |term| {
             term.starts_with(last.as_str())
         });
         if expansion.is_empty() {
@@ -551,7 +551,7 @@ impl<'a> Compiler<'a> {
     /// `Ghalibaff~1`: the indexed words within `distance` edits of the word's exact form.
     fn fuzzy_alternatives(&mut self, word: &str, distance: u8) -> Option<Vec<Alternative>> {
         let exact = self.analyzer.exact_forms(word).pop()?;
-        let expansion = self.expand(Scope::Body, MAX_FUZZY_TERMS, |term| {
+        let expansion = self.expand(Scope::Body, MAX_FUZZY_TERMS, None, |term| {
             term.len().abs_diff(exact.len()) <= usize::from(distance)
                 && edit_distance(term, &exact) <= usize::from(distance)
         });
@@ -569,18 +569,33 @@ impl<'a> Compiler<'a> {
     }
 
     /// The indexed words of the scope's fields for which `accept` holds, the most frequent
-    /// first, at most `limit` of them. Acronym terms (capitals) are never expansions.
-    fn expand(&self, scope: Scope, limit: usize, accept: impl Fn(&str) -> bool) -> Vec<String> {
+    /// first, at most `limit` of them; with a `prefix`, only the words starting with it are
+    /// read from the dictionary. Acronym terms (capitals) are never expansions.
+    fn expand(
+        &self,
+        scope: Scope,
+        limit: usize,
+        prefix: Option<&str>,
+        accept: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
         let mut doc_freqs: BTreeMap<String, u64> = BTreeMap::new();
         for (field, _) in self.scope_fields(scope) {
             for segment in self.searcher.segment_readers() {
                 let Ok(inverted) = segment.inverted_index(field) else {
                     continue;
                 };
-                let Ok(mut stream) = inverted.terms().stream() else {
+                let range = inverted.terms().range();
+                let range = match prefix {
+                    Some(p) => range.ge(p.as_bytes()),
+                    None => range,
+                };
+                let Ok(mut stream) = range.into_stream() else {
                     continue;
                 };
                 while stream.advance() {
+                    if prefix.is_some_and(|p| !stream.key().starts_with(p.as_bytes())) {
+                        break;
+                    }
                     let Ok(term) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
