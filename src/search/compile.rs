@@ -276,7 +276,7 @@ impl<'a> Compiler<'a> {
                 slop: 0,
                 why: "as typed".into(),
             }];
-            self.add_alias_alternatives(&names, &text, &mut alternatives);
+            self.add_names(&names, &text, &mut alternatives);
             let q = self.alternatives_query(&text, Scope::All, alternatives, negated);
             return Some((q, len));
         }
@@ -436,14 +436,7 @@ impl<'a> Compiler<'a> {
         let exacts = self.analyzer.exact_forms(word);
         if terms.len() >= 2 && word.contains(['-', '‐', '‑']) {
             // `snap-back` → also `snapback`, when the index has it.
-            let joined = self.analyzer.stem(&exacts.concat());
-            if self.body_df(&joined) > 0 {
-                alternatives.push(Alternative {
-                    sequence: vec![vec![joined]],
-                    slop: 0,
-                    why: "joined compound".into(),
-                });
-            }
+            self.add_joined_alternative(&exacts.concat(), &mut alternatives);
         } else if terms.len() == 1 {
             // `snapback` → also `snap back`, when the word is rare and its halves are not.
             if let Some((a, b)) = self.split_compound(&exacts[0], &terms[0][0]) {
@@ -454,12 +447,7 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
-        if let Some(table) = self.options.aliases {
-            if let Some(names) = table.lookup(&flatten(&terms), self.acronyms) {
-                let names = names.to_vec();
-                self.add_alias_alternatives(&names, word, &mut alternatives);
-            }
-        }
+        self.add_alias_alternatives(&terms, word, &mut alternatives);
         Some(alternatives)
     }
 
@@ -483,31 +471,42 @@ impl<'a> Compiler<'a> {
         }
         if terms.len() == 2 {
             // `"snap back"` → also `snapback`, when the index has it.
-            let exacts = self.analyzer.exact_forms(text).concat();
-            let joined = self.analyzer.stem(&exacts);
-            if self.body_df(&joined) > 0 {
-                alternatives.push(Alternative {
-                    sequence: vec![vec![joined]],
-                    slop: 0,
-                    why: "joined compound".into(),
-                });
-            }
+            let joined = self.analyzer.exact_forms(text).concat();
+            self.add_joined_alternative(&joined, &mut alternatives);
         }
-        if let Some(table) = self.options.aliases {
-            if let Some(names) = table.lookup(&flatten(&terms), self.acronyms) {
-                let names = names.to_vec();
-                self.add_alias_alternatives(&names, text, &mut alternatives);
-            }
-        }
+        self.add_alias_alternatives(&terms, text, &mut alternatives);
         Some(alternatives)
     }
 
+    /// A compound's joined form (`snapback`), when the index has it.
+    fn add_joined_alternative(&mut self, joined: &str, alternatives: &mut Vec<Alternative>) {
+        let joined = self.analyzer.stem(joined);
+        if self.body_df(&joined) > 0 {
+            alternatives.push(Alternative {
+                sequence: vec![vec![joined]],
+                slop: 0,
+                why: "joined compound".into(),
+            });
+        }
+    }
+
+    /// The other names of the alias group whose name has these terms, if any.
     fn add_alias_alternatives(
         &mut self,
-        names: &[String],
+        terms: &[Vec<String>],
         typed: &str,
         alternatives: &mut Vec<Alternative>,
     ) {
+        let Some(table) = self.options.aliases else {
+            return;
+        };
+        let Some(names) = table.lookup(&flatten(terms), self.acronyms) else {
+            return;
+        };
+        self.add_names(names, typed, alternatives);
+    }
+
+    fn add_names(&mut self, names: &[String], typed: &str, alternatives: &mut Vec<Alternative>) {
         let typed_terms = flatten(&self.terms(typed, false));
         for name in names {
             // The table writes names as they are written: its capitals are acronyms.
