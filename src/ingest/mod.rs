@@ -501,6 +501,68 @@ mod tests {
         );
     }
 
+    /// Whatever a page or note holds, reading it never panics and citations lie inside the file.
+    #[test]
+    fn random_markup_never_panics() {
+        let pieces = [
+            "<p>",
+            "</p>",
+            "<div class=\"share\">",
+            "</div>",
+            "<h2>",
+            "</h2>",
+            "<script>",
+            "</script>",
+            "<a href=x>",
+            "</a>",
+            "&amp;",
+            "&rsquo;",
+            "text ",
+            "Word. ",
+            "\n",
+            "\n\n",
+            "# ",
+            "## ",
+            "- ",
+            "**",
+            "[link](u)",
+            "---\n",
+            "+++\n",
+            "title: x\n",
+            "é",
+            "\u{0}",
+            "<br>",
+            "<",
+        ];
+        let mut seed: u64 = 0xfeed;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..2_000 {
+            let n = next() % 40;
+            let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+            for format in [Format::Html, Format::Markdown, Format::Text] {
+                let Ok((doc, _)) = document_from_bytes(
+                    Path::new("r"),
+                    format,
+                    text.as_bytes(),
+                    &ReadOptions::default(),
+                ) else {
+                    continue;
+                };
+                for p in &doc.passages {
+                    assert!(
+                        p.byte_start < p.byte_end && p.byte_end as usize <= text.len(),
+                        "{format:?} {text:?}: {p:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn passages_get_ids_and_the_file_name_as_fallback_title() {
         let doc = text_document(

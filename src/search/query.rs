@@ -727,6 +727,34 @@ mod tests {
         }
     }
 
+    /// Whatever is typed, the parser answers with a query or an error that points inside it.
+    #[test]
+    fn random_input_never_panics() {
+        let alphabet: Vec<char> = "ab Z9\"()-+*~=:.,OR AND NOT title:country:'’–é"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0xdecade;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next() % 20;
+            let text: String = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            if let Err(e) = parse(&text) {
+                assert!(
+                    e.column >= 1 && e.column <= text.chars().count() + 1,
+                    "{text:?}: {e}"
+                );
+            }
+            let _ = parse_plain(&text);
+        }
+    }
+
     #[test]
     fn plain_queries_have_no_syntax() {
         let q = parse_plain("EFFORTS OF \"LODGE\" NOT (DIEM) -x snap*").unwrap();

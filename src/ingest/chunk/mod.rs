@@ -554,6 +554,53 @@ difficult debate about the future of the mission.
         assert!(!looks_like_heading(&"Word ".repeat(20)));
     }
 
+    /// Whatever a file holds, the chunker never panics and every citation lies inside it.
+    #[test]
+    fn random_text_never_panics_and_cites_inside_the_text() {
+        let pieces = [
+            "word ",
+            "Word. ",
+            "\n",
+            "\n\n",
+            "  ",
+            "\t",
+            "-\n",
+            "12.\t",
+            "7 10-54833\n",
+            "Title\n",
+            "é",
+            "’s ",
+            "A. ",
+            "U.S. ",
+            "\u{c}",
+            "—",
+            "Was this news useful?\n",
+            "x".repeat(120).leak(),
+        ];
+        let mut seed: u64 = 0xc0ffee;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..3_000 {
+            let n = next() % 40;
+            let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+            let options = ChunkOptions {
+                max_chars: 1 + next() % 200,
+            };
+            for c in chunk_text(&text, &options).chunks {
+                assert!(
+                    c.byte_start < c.byte_end && c.byte_end as usize <= text.len(),
+                    "{text:?}: {c:?}"
+                );
+                assert!(c.line_start <= c.line_end, "{text:?}: {c:?}");
+                assert!(!c.text.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn empty_and_blank_texts_have_no_chunks() {
         assert!(chunk_default("").chunks.is_empty());
