@@ -239,7 +239,8 @@ impl<'a> Compiler<'a> {
     }
 
     /// The longest run (two words or more) of plain words opening `clauses` that is a name of
-    /// an alias group, compiled to all the group's names; with how many clauses it used.
+    /// an alias group: matched as its words, or as any other name of the group; with how many
+    /// clauses it used.
     fn alias_run(
         &mut self,
         clauses: &[(Occur, QueryExpr)],
@@ -271,13 +272,29 @@ impl<'a> Compiler<'a> {
                 continue;
             };
             let names = names.to_vec();
-            let mut alternatives = vec![Alternative {
-                sequence: terms,
-                slop: 0,
-                why: "as typed".into(),
-            }];
+            // The words keep their own matching and scoring (a passage may use them apart);
+            // the group's other names are another way to match, adding their best score.
+            let mut words_query = Vec::new();
+            for (_, clause) in &clauses[..len] {
+                if let QueryExpr::Leaf(leaf) = clause {
+                    if let Ok(Some(q)) = self.leaf(leaf, negated) {
+                        words_query.push((TOccur::Must, q));
+                    }
+                }
+            }
+            let mut alternatives = Vec::new();
             self.add_names(&names, &text, &mut alternatives);
-            let q = self.alternatives_query(&text, Scope::All, alternatives, negated);
+            let mut either: Vec<Box<dyn Query>> = Vec::new();
+            if !words_query.is_empty() {
+                either.push(Box::new(BooleanQuery::new(words_query)));
+            }
+            if !alternatives.is_empty() {
+                either.push(self.alternatives_query(&text, Scope::All, alternatives, negated));
+            }
+            let q: Box<dyn Query> = match either.len() {
+                1 => either.pop().expect("one"),
+                _ => Box::new(BooleanQuery::union(either)),
+            };
             return Some((q, len));
         }
         None
