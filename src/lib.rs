@@ -39,3 +39,23 @@ pub mod ingest;
 pub mod output;
 pub mod passage;
 pub mod search;
+
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A deterministic pseudo-random stream (a 64-bit LCG) for the random-input tests: the
+    /// same seed gives the same inputs on every run, so a failure can be reproduced.
+    pub(crate) fn lcg(mut seed: u64) -> impl FnMut() -> usize {
+        move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        }
+    }
+
+    /// The passage texts a reader or the chunker produced, in order.
+    pub(crate) fn texts(chunked: &crate::ingest::chunk::Chunked) -> Vec<&str> {
+        chunked.chunks.iter().map(|c| c.text.as_str()).collect()
+    }
+}

@@ -634,13 +634,7 @@ mod tests {
     #[test]
     fn word_segmentation_matches_uax29_on_random_text() {
         let alphabet: Vec<char> = "aZx09 .,:;'_-/\n!?()\"’–éU".chars().collect();
-        let mut seed: u64 = 0x5eed;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::testing::lcg(0x5eed);
         for _ in 0..20_000 {
             let len = next() % 24;
             let text: String = (0..len)

@@ -484,13 +484,10 @@ fn is_furniture(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::texts;
 
     fn read_default(text: &str) -> (Chunked, Meta) {
         read(text, &ChunkOptions::default())
-    }
-
-    fn texts(c: &Chunked) -> Vec<&str> {
-        c.chunks.iter().map(|c| c.text.as_str()).collect()
     }
 
     const PAGE: &str = r##"<!DOCTYPE html>

@@ -329,13 +329,10 @@ fn toml_map(block: &str) -> Vec<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::texts;
 
     fn read_default(text: &str) -> (Chunked, Meta) {
         read(text, &ChunkOptions::default())
-    }
-
-    fn texts(c: &Chunked) -> Vec<&str> {
-        c.chunks.iter().map(|c| c.text.as_str()).collect()
     }
 
     #[test]

@@ -534,13 +534,7 @@ mod tests {
             "<br>",
             "<",
         ];
-        let mut seed: u64 = 0xfeed;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::testing::lcg(0xfeed);
         for _ in 0..2_000 {
             let n = next() % 40;
             let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();

@@ -733,13 +733,7 @@ mod tests {
         let alphabet: Vec<char> = "ab Z9\"()-+*~=:.,OR AND NOT title:country:'’–é"
             .chars()
             .collect();
-        let mut seed: u64 = 0xdecade;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::testing::lcg(0xdecade);
         for _ in 0..20_000 {
             let len = next() % 20;
             let text: String = (0..len)

@@ -319,13 +319,10 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::texts;
 
     fn chunk_default(src: &str) -> Chunked {
         chunk_text(src, &ChunkOptions::default())
-    }
-
-    fn texts(chunked: &Chunked) -> Vec<&str> {
-        chunked.chunks.iter().map(|c| c.text.as_str()).collect()
     }
 
     /// Every chunk's lines hold its bytes, and its bytes hold its text: the same words in the
@@ -577,13 +574,7 @@ difficult debate about the future of the mission.
             "Was this news useful?\n",
             "x".repeat(120).leak(),
         ];
-        let mut seed: u64 = 0xc0ffee;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::testing::lcg(0xc0ffee);
         for _ in 0..3_000 {
             let n = next() % 40;
             let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
