@@ -36,8 +36,8 @@ pub mod batch;
 pub mod eval;
 pub mod index;
 pub mod ingest;
+pub mod model;
 pub mod output;
-pub mod passage;
 pub mod search;
 
 /// Helpers shared by the unit tests.

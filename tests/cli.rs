@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use dossier::passage::normalize_whitespace;
+use dossier::model::normalize_whitespace;
 use serde::Deserialize;
 
 const SEED: &str = "fixtures/seed/will-iran-and-the-us-retreat.txt";

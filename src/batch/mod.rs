@@ -174,15 +174,15 @@ fn json_query(text: &str, line: usize) -> Result<BatchQuery, (String, String)> {
                 match key.as_str() {
                     "since" => since = Some(value),
                     "until" => until = Some(value),
-                    _ => filters.push(Filter::parse(key, &value).map_err(|e| (id.clone(), e))?),
+                    _ => filters
+                        .push(Filter::parse(key, &value).map_err(|e| (id.clone(), e.to_string()))?),
                 }
             }
             if since.is_some() || until.is_some() {
-                filters.push(Filter::Range {
-                    key: "date".into(),
-                    from: since,
-                    to: until,
-                });
+                filters.push(
+                    Filter::date_range(since.as_deref(), until.as_deref())
+                        .map_err(|e| (id.clone(), e.to_string()))?,
+                );
             }
         }
         Some(_) => return Err((id, "`filters` must be an object of key: value".into())),

@@ -26,9 +26,6 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     let session = SearchSession::with_aliases(&index, alias_table(&args.matching)?);
     let results = match session.search(&request) {
         Ok(results) => results,
-        Err(SearchError::Query(e)) if e.column == 0 => {
-            anyhow::bail!("bad filter: {}", e.message);
-        }
         Err(SearchError::Query(e)) => {
             let caret = " ".repeat(e.column.saturating_sub(1));
             anyhow::bail!(
@@ -94,11 +91,10 @@ pub fn filters(args: &crate::cli::FilterArgs) -> anyhow::Result<Vec<Filter>> {
         });
     }
     if args.since.is_some() || args.until.is_some() {
-        filters.push(Filter::Range {
-            key: "date".into(),
-            from: args.since.clone(),
-            to: args.until.clone(),
-        });
+        filters.push(Filter::date_range(
+            args.since.as_deref(),
+            args.until.as_deref(),
+        )?);
     }
     for assignment in &args.where_ {
         filters.push(

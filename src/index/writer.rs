@@ -15,8 +15,8 @@ use tantivy::{DateTime, IndexWriter, Searcher, TantivyDocument, Term};
 use super::{
     meta_term, tantivy_error, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION,
 };
-use crate::ingest::meta::{date_of, date_timestamp};
-use crate::passage::Document;
+use crate::model::meta::{date_of, year_of};
+use crate::model::Document;
 
 /// Memory for tantivy's indexing threads, per thread.
 const MEMORY_PER_THREAD: usize = 128 * 1024 * 1024;
@@ -113,10 +113,8 @@ impl Updater {
             .collect();
         let meta_json = (!doc.meta.is_empty())
             .then(|| serde_json::to_string(&doc.meta).expect("metadata serialises"));
-        let date = date_of(&doc.meta)
-            .and_then(|d| date_timestamp(&d))
-            .map(DateTime::from_timestamp_secs);
-        let year = doc.meta.get("year").and_then(serde_json::Value::as_i64);
+        let date = date_of(&doc.meta).map(|d| DateTime::from_timestamp_secs(d.timestamp()));
+        let year = year_of(&doc.meta);
         for (seq, passage) in (1u64..).zip(&doc.passages) {
             let mut d = TantivyDocument::default();
             d.add_text(f.passage_id, &passage.passage_id);

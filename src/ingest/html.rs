@@ -15,8 +15,8 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 use serde_json::Value;
 
 use super::chunk::{assemble, ChunkOptions, Chunked, Layout, Piece, Unit};
-use super::meta::{self, Meta};
-use crate::passage::normalize_whitespace;
+use crate::model::meta::{self, Meta};
+use crate::model::normalize_whitespace;
 
 /// Elements whose content is never article text.
 const SKIPPED_ELEMENTS: &[&str] = &[

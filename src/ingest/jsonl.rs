@@ -13,11 +13,11 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::meta::{self, Meta};
 use super::{
     build_document, chunk, doc_id_for, DocumentParts, Item, ReadOptions, Skip, SkipReason,
     SourceFile,
 };
+use crate::model::meta::{self, Meta};
 
 const TEXT_FIELDS: &[&str] = &[
     "text",
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn records_become_documents_with_metadata_and_citations() {
         let all = items(FEED, false, &ReadOptions::default());
-        let docs: Vec<&crate::passage::Document> = all
+        let docs: Vec<&crate::model::Document> = all
             .iter()
             .filter_map(|i| match i {
                 Item::Document(d) => Some(d.as_ref()),

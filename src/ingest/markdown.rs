@@ -11,8 +11,8 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 use super::chunk::{assemble, looks_like_heading, ChunkOptions, Chunked, Layout, Piece, Unit};
-use super::meta::{self, Meta};
-use crate::passage::normalize_whitespace;
+use crate::model::meta::{self, Meta};
+use crate::model::normalize_whitespace;
 
 /// A paragraph made mostly of links (at least this share of its characters) is navigation.
 const LINK_DENSITY: f64 = 0.7;

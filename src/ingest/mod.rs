@@ -12,17 +12,16 @@ pub mod decode;
 pub mod html;
 pub mod jsonl;
 pub mod markdown;
-pub mod meta;
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::passage::{passage_number, Document, Passage};
+use crate::model::Meta;
+use crate::model::{passage_number, Document, Passage};
 pub use chunk::ChunkOptions;
 use chunk::Chunked;
 use decode::Decoded;
 pub use jsonl::FieldNames;
-use meta::Meta;
 
 /// How much of a file is checked for NUL bytes to decide that it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;

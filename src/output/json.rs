@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::passage::Passage;
+use crate::model::Passage;
 use crate::search::{Hit, HitExplanation, SearchResults};
 
 /// `dossier search --format json`: the whole answer.

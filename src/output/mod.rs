@@ -7,7 +7,7 @@ pub mod text;
 
 use std::io::{self, Write};
 
-use crate::passage::Passage;
+use crate::model::Passage;
 use crate::search::SearchResults;
 
 /// How results are written.

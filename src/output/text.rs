@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::passage::Passage;
+use crate::model::Passage;
 use crate::search::SearchResults;
 
 const MATCH: &str = "\x1b[1;31m";

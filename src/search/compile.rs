@@ -23,9 +23,10 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::aliases::{AliasTable, MAX_NAME_WORDS};
-use super::filter::Filter;
+use super::filter::{Filter, FilterError};
 use super::highlight::Matcher;
 use super::query::{Leaf, LeafKind, Occur, QueryError, QueryExpr, Scope};
+use super::SearchError;
 use crate::index::analyzer::{QueryForm, WordAnalyzer};
 use crate::index::{Fields, BODY_BOOST, SECTION_BOOST, TITLE_BOOST};
 
@@ -115,7 +116,7 @@ impl<'a> Compiler<'a> {
         expr: &QueryExpr,
         filters: &[Filter],
         mode: MatchMode,
-    ) -> Result<Option<Compiled>, QueryError> {
+    ) -> Result<Option<Compiled>, SearchError> {
         self.acronyms = !is_all_caps_query(text);
         let Some(query) = self.expr(expr, mode, false)? else {
             return Ok(None);
@@ -125,10 +126,7 @@ impl<'a> Compiler<'a> {
         } else {
             let mut clauses = vec![(TOccur::Must, query)];
             for filter in filters {
-                let q = filter
-                    .query(&self.fields, self.meta_keys)
-                    // Column 0: the problem is in a filter option, not in the query text.
-                    .map_err(|message| QueryError { message, column: 0 })?;
+                let q = filter.query(&self.fields, self.meta_keys)?;
                 clauses.push((TOccur::Must, q));
             }
             Box::new(BooleanQuery::new(clauses))
@@ -330,8 +328,8 @@ impl<'a> Compiler<'a> {
         let exact = leaf.exact || self.options.exact;
         let (label, alternatives) = match &leaf.kind {
             LeafKind::Filter { key, value } => {
-                let error = |message| QueryError {
-                    message,
+                let error = |e: FilterError| QueryError {
+                    message: e.to_string(),
                     column: leaf.column,
                 };
                 let filter = Filter::parse(key, value).map_err(error)?;

@@ -7,7 +7,7 @@ use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, DocSet, Searcher};
 
 use super::compile::ScoredPart;
-use crate::passage::Passage;
+use crate::model::Passage;
 
 /// The reasons for one hit's score.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -10,50 +10,77 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
 
 use crate::index::{meta_term, Fields};
-use crate::ingest::meta::{date_timestamp, normalize_date};
+use crate::model::Period;
 
 /// One filter on document metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
     /// The metadata value of `key` is `value` (whole value, case ignored; one element of a list).
     Meta { key: String, value: String },
-    /// `year` or `date` between two bounds, both inclusive, either open.
-    Range {
-        key: String,
-        from: Option<String>,
-        to: Option<String>,
+    /// The document year between two bounds, both inclusive, either open.
+    Year { from: Option<i64>, to: Option<i64> },
+    /// The document date from the start of one period to the end of another, either open.
+    Date {
+        from: Option<Period>,
+        to: Option<Period>,
     },
+}
+
+/// A filter that cannot be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    #[error("`{0}` is not KEY=VALUE (as in country=IRN)")]
+    NotAssignment(String),
+    #[error("`{key}` needs a value")]
+    NoValue { key: String },
+    #[error("ranges (`a..b`) work on `year` and `date`, not on `{key}`")]
+    RangeOnKey { key: String },
+    #[error("`{value}` is not a year for the {bound} of a year range")]
+    NotAYear { value: String, bound: &'static str },
+    #[error("`{value}` is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")]
+    NotADate { value: String },
+    #[error(
+        "no document in this index has the metadata key `{key}` (keys: {}; fields: title, section, text)",
+        known.join(", ")
+    )]
+    UnknownKey { key: String, known: Vec<String> },
 }
 
 impl Filter {
     /// Reads `key` and `value` as given in a query (`year`, `2015..2019`) or `--where`.
-    pub fn parse(key: &str, value: &str) -> Result<Filter, String> {
+    pub fn parse(key: &str, value: &str) -> Result<Filter, FilterError> {
         let key = key.trim().to_lowercase();
         let value = value.trim();
         if value.is_empty() {
-            return Err(format!("`{key}` needs a value"));
+            return Err(FilterError::NoValue { key });
         }
-        let is_range_key = key == "year" || key == "date";
-        match value.split_once("..") {
-            Some((from, to)) => {
-                if !is_range_key {
-                    return Err(format!(
-                        "ranges (`a..b`) work on `year` and `date`, not on `{key}`"
-                    ));
-                }
-                let bound = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-                Ok(Filter::Range {
-                    key,
-                    from: bound(from),
-                    to: bound(to),
+        let (from, to) = match value.split_once("..") {
+            Some((from, to)) => (from.trim(), to.trim()),
+            None => (value, value),
+        };
+        match key.as_str() {
+            "year" => {
+                let year = |s: &str, bound| -> Result<Option<i64>, FilterError> {
+                    (!s.is_empty())
+                        .then(|| {
+                            s.parse::<i64>().map_err(|_| FilterError::NotAYear {
+                                value: s.to_owned(),
+                                bound,
+                            })
+                        })
+                        .transpose()
+                };
+                Ok(Filter::Year {
+                    from: year(from, "start")?,
+                    to: year(to, "end")?,
                 })
             }
-            None if is_range_key => Ok(Filter::Range {
-                key,
-                from: Some(value.to_owned()),
-                to: Some(value.to_owned()),
-            }),
-            None => Ok(Filter::Meta {
+            "date" => Filter::date_range(
+                (!from.is_empty()).then_some(from),
+                (!to.is_empty()).then_some(to),
+            ),
+            _ if value.contains("..") => Err(FilterError::RangeOnKey { key }),
+            _ => Ok(Filter::Meta {
                 key,
                 value: value.to_owned(),
             }),
@@ -61,11 +88,34 @@ impl Filter {
     }
 
     /// `--where KEY=VALUE`.
-    pub fn parse_assignment(assignment: &str) -> Result<Filter, String> {
+    pub fn parse_assignment(assignment: &str) -> Result<Filter, FilterError> {
         let (key, value) = assignment
             .split_once('=')
-            .ok_or_else(|| format!("`{assignment}` is not KEY=VALUE (as in country=IRN)"))?;
+            .ok_or_else(|| FilterError::NotAssignment(assignment.to_owned()))?;
         Filter::parse(key, value)
+    }
+
+    /// `--since` / `--until` (or a batch query's `since` / `until`): dates from the start of one
+    /// period to the end of another.
+    pub fn date_range(since: Option<&str>, until: Option<&str>) -> Result<Filter, FilterError> {
+        let period = |s: &str| {
+            Period::parse(s).ok_or_else(|| FilterError::NotADate {
+                value: s.to_owned(),
+            })
+        };
+        Ok(Filter::Date {
+            from: since.map(period).transpose()?,
+            to: until.map(period).transpose()?,
+        })
+    }
+
+    /// The metadata key the filter reads.
+    pub fn key(&self) -> &str {
+        match self {
+            Filter::Meta { key, .. } => key,
+            Filter::Year { .. } => "year",
+            Filter::Date { .. } => "date",
+        }
     }
 
     /// The filter as a query that matches without scoring.
@@ -73,7 +123,7 @@ impl Filter {
         &self,
         fields: &Fields,
         known_keys: &BTreeSet<String>,
-    ) -> Result<Box<dyn Query>, String> {
+    ) -> Result<Box<dyn Query>, FilterError> {
         let query: Box<dyn Query> = match self {
             Filter::Meta { key, value } => {
                 if !known_keys.contains(key) {
@@ -81,29 +131,15 @@ impl Filter {
                 }
                 meta_query(fields, key, value)
             }
-            Filter::Range { key, from, to } if key == "year" => {
-                let year = |s: &Option<String>, what: &str| -> Result<Option<i64>, String> {
-                    s.as_deref()
-                        .map(|y| {
-                            y.parse::<i64>().map_err(|_| {
-                                format!("`{y}` is not a year for the {what} of a year range")
-                            })
-                        })
-                        .transpose()
+            Filter::Year { from, to } => {
+                let bound = |y: &Option<i64>| {
+                    y.map_or(Bound::Unbounded, |y| {
+                        Bound::Included(Term::from_field_i64(fields.year, y))
+                    })
                 };
-                let (from, to) = (year(from, "start")?, year(to, "end")?);
-                Box::new(RangeQuery::new(
-                    from.map_or(Bound::Unbounded, |y| {
-                        Bound::Included(Term::from_field_i64(fields.year, y))
-                    }),
-                    to.map_or(Bound::Unbounded, |y| {
-                        Bound::Included(Term::from_field_i64(fields.year, y))
-                    }),
-                ))
+                Box::new(RangeQuery::new(bound(from), bound(to)))
             }
-            Filter::Range { from, to, .. } => {
-                let start = from.as_deref().map(day_start).transpose()?;
-                let end = to.as_deref().map(period_end).transpose()?;
+            Filter::Date { from, to } => {
                 let term = |secs| {
                     Term::from_field_date_for_search(
                         fields.date,
@@ -111,8 +147,12 @@ impl Filter {
                     )
                 };
                 Box::new(RangeQuery::new(
-                    start.map_or(Bound::Unbounded, |s| Bound::Included(term(s))),
-                    end.map_or(Bound::Unbounded, |e| Bound::Excluded(term(e))),
+                    from.map_or(Bound::Unbounded, |p| {
+                        Bound::Included(term(p.start.timestamp()))
+                    }),
+                    to.map_or(Bound::Unbounded, |p| {
+                        Bound::Excluded(term(p.end().timestamp()))
+                    }),
                 ))
             }
         };
@@ -126,48 +166,15 @@ fn meta_query(fields: &Fields, key: &str, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
-fn unknown_key(key: &str, known: &BTreeSet<String>) -> String {
-    let mut keys: Vec<&str> = known.iter().map(String::as_str).collect();
-    keys.extend(["year", "date"]);
+fn unknown_key(key: &str, known: &BTreeSet<String>) -> FilterError {
+    let mut keys: Vec<String> = known.iter().cloned().collect();
+    keys.extend(["year".to_owned(), "date".to_owned()]);
     keys.sort_unstable();
     keys.dedup();
-    format!(
-        "no document in this index has the metadata key `{key}` (keys: {}; fields: title, section, text)",
-        keys.join(", ")
-    )
-}
-
-fn parse_date(value: &str) -> Result<String, String> {
-    normalize_date(value)
-        .ok_or_else(|| format!("`{value}` is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"))
-}
-
-/// The first second of the day (or month, or year) `value` names.
-fn day_start(value: &str) -> Result<i64, String> {
-    let date = parse_date(value)?;
-    Ok(date_timestamp(&date).expect("normalised dates have timestamps"))
-}
-
-/// The first second after the day, month or year `value` names (so `--until 2025` includes all
-/// of 2025).
-fn period_end(value: &str) -> Result<i64, String> {
-    let date = parse_date(value)?;
-    let parts = value
-        .trim()
-        .split(['-', '/', '.'])
-        .filter(|p| !p.is_empty())
-        .count();
-    let (y, m): (i64, i64) = (
-        date[..4].parse().unwrap_or(0),
-        date[5..7].parse().unwrap_or(1),
-    );
-    let next = match parts {
-        1 => format!("{:04}-01-01", y + 1),
-        2 if m == 12 => format!("{:04}-01-01", y + 1),
-        2 => format!("{y:04}-{:02}-01", m + 1),
-        _ => return Ok(date_timestamp(&date).expect("normalised") + 86_400),
-    };
-    Ok(date_timestamp(&next).expect("valid date"))
+    FilterError::UnknownKey {
+        key: key.to_owned(),
+        known: keys,
+    }
 }
 
 #[cfg(test)]
@@ -185,38 +192,42 @@ mod tests {
         );
         assert_eq!(
             Filter::parse("year", "2015.."),
-            Ok(Filter::Range {
-                key: "year".into(),
-                from: Some("2015".into()),
+            Ok(Filter::Year {
+                from: Some(2015),
                 to: None
+            })
+        );
+        assert_eq!(
+            Filter::parse("year", "2015"),
+            Ok(Filter::Year {
+                from: Some(2015),
+                to: Some(2015)
             })
         );
         assert!(Filter::parse("country", "A..B")
             .unwrap_err()
+            .to_string()
             .contains("ranges"));
         assert!(Filter::parse_assignment("country")
             .unwrap_err()
+            .to_string()
             .contains("KEY=VALUE"));
+        assert!(matches!(
+            Filter::parse("year", "20x5..2019"),
+            Err(FilterError::NotAYear { bound: "start", .. })
+        ));
+        assert!(matches!(
+            Filter::date_range(Some("soon"), None),
+            Err(FilterError::NotADate { .. })
+        ));
     }
 
     #[test]
-    fn periods_end_after_their_last_day() {
-        assert_eq!(
-            period_end("2025").unwrap(),
-            date_timestamp("2026-01-01").unwrap()
-        );
-        assert_eq!(
-            period_end("2025-12").unwrap(),
-            date_timestamp("2026-01-01").unwrap()
-        );
-        assert_eq!(
-            period_end("2025-02").unwrap(),
-            date_timestamp("2025-03-01").unwrap()
-        );
-        assert_eq!(
-            period_end("2025-02-04").unwrap(),
-            date_timestamp("2025-02-05").unwrap()
-        );
-        assert!(day_start("soon").is_err());
+    fn date_filters_run_from_the_first_day_to_after_the_last() {
+        let Ok(Filter::Date { from, to }) = Filter::parse("date", "2025-01..2025-06") else {
+            panic!("a date range");
+        };
+        assert_eq!(from.unwrap().start.to_string(), "2025-01-01");
+        assert_eq!(to.unwrap().end().to_string(), "2025-07-01");
     }
 }

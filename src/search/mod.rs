@@ -18,12 +18,12 @@ use tantivy::Searcher;
 
 use crate::index::analyzer::WordAnalyzer;
 use crate::index::{DossierIndex, IndexError};
-use crate::passage::Passage;
+use crate::model::Passage;
 pub use aliases::AliasTable;
 pub use compile::MatchMode;
 use compile::{CompileOptions, Compiled, Compiler};
 pub use explain::HitExplanation;
-pub use filter::Filter;
+pub use filter::{Filter, FilterError};
 pub use query::{parse, QueryError, QueryExpr};
 
 /// What to search for and which page of hits to return.
@@ -118,6 +118,8 @@ pub struct SearchResults {
 pub enum SearchError {
     #[error("bad query: {0}")]
     Query(#[from] QueryError),
+    #[error("bad filter: {0}")]
+    Filter(#[from] FilterError),
     #[error(transparent)]
     Index(#[from] IndexError),
 }

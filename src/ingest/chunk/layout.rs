@@ -14,6 +14,7 @@
 
 use super::{ends_sentence, looks_like_heading, segment, Line, Piece, Unit};
 use crate::ingest::debris::is_page_furniture;
+pub use crate::model::Layout;
 
 /// Median line length (characters) from which lines are paragraphs of their own.
 pub const LINE_PER_PARAGRAPH_MEDIAN: usize = 100;
@@ -21,43 +22,6 @@ pub const LINE_PER_PARAGRAPH_MEDIAN: usize = 100;
 const MAX_PLAIN_BLOCK_LINES: usize = 12;
 /// A document whose blank lines come at least this often (lines per block) is a blank-line one.
 const BLANK_LINE_BLOCK_LINES: usize = 12;
-
-/// How a plain-text document lays out its paragraphs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// No text at all.
-    Empty,
-    BlankLine,
-    LinePerParagraph,
-    /// `wrap` is the estimated wrap width in characters.
-    HardWrapped {
-        wrap: usize,
-    },
-    Mixed {
-        wrap: usize,
-    },
-    Markdown,
-    Html,
-}
-
-impl std::fmt::Display for Layout {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Layout::Empty => write!(f, "empty"),
-            Layout::BlankLine => write!(f, "blank-line paragraphs"),
-            Layout::LinePerParagraph => write!(f, "one paragraph per line"),
-            Layout::HardWrapped { wrap } => write!(f, "hard-wrapped at ~{wrap} columns"),
-            Layout::Mixed { wrap } => {
-                write!(
-                    f,
-                    "mixed: blank-line paragraphs and text wrapped at ~{wrap} columns"
-                )
-            }
-            Layout::Markdown => write!(f, "markdown"),
-            Layout::Html => write!(f, "html"),
-        }
-    }
-}
 
 /// A line of text, or a run of blank and furniture lines between two lines of text.
 #[derive(Debug, Clone, Copy)]
@@ -194,7 +158,7 @@ fn line_per_paragraph(doc: &Doc) -> Vec<Unit> {
         units.push(if looks_like_heading(content) {
             last_heading = Some(*line);
             Unit::Heading {
-                text: crate::passage::normalize_whitespace(content),
+                text: crate::model::normalize_whitespace(content),
             }
         } else {
             Unit::Paragraph(vec![segment(line)])
@@ -248,7 +212,7 @@ fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>
             let content = doc.line(lines[0]).trim();
             units.push(if looks_like_heading(content) {
                 Unit::Heading {
-                    text: crate::passage::normalize_whitespace(content),
+                    text: crate::model::normalize_whitespace(content),
                 }
             } else {
                 Unit::Paragraph(vec![segment(lines[0])])
@@ -288,7 +252,7 @@ fn hard_wrapped(doc: &Doc, items: &[Item], wrap: usize, indent_is_cue: bool) -> 
             let content = doc.text[s.start..s.end].trim();
             if looks_like_heading(content) && content.chars().count() * 3 < wrap * 2 {
                 units.push(Unit::Heading {
-                    text: crate::passage::normalize_whitespace(content),
+                    text: crate::model::normalize_whitespace(content),
                 });
                 current.clear();
                 return;

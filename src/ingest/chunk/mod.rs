@@ -19,7 +19,7 @@ pub mod layout;
 mod paragraph;
 
 use super::debris::is_debris;
-use crate::passage::normalize_whitespace;
+use crate::model::normalize_whitespace;
 pub use layout::Layout;
 use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 

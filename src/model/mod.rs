@@ -1,11 +1,21 @@
-//! Plain data shared by every stage of the pipeline: a [`Document`] read from a file and the
-//! [`Passage`]s it is cut into.
+//! Plain data at the bottom of the library, shared by every stage: a [`Document`] read from a
+//! file, the [`Passage`]s it is cut into, their [`Meta`]data, the [`Layout`] the chunker read, and
+//! the [`Date`]s and [`Period`]s of documents and filters.
 //!
 //! A passage is the unit analysts read, cite and paste. Its citation fields (`path`, lines and
-//! bytes) always point at the real text in the real source file; nothing in this module knows
-//! about tantivy, the CLI or output formats.
+//! bytes) always point at the real text in the real source file. Nothing in this module knows
+//! about reading files, tantivy, the CLI or output formats, and it imports nothing from the rest
+//! of the crate.
+
+pub mod date;
+pub mod layout;
+pub mod meta;
 
 use serde::{Deserialize, Serialize};
+
+pub use date::{Date, Period, Precision};
+pub use layout::Layout;
+pub use meta::Meta;
 
 /// One paragraph-sized passage with its exact citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +50,7 @@ pub struct Passage {
     pub field: Option<String>,
     /// The document's metadata (source, author, date, year, url, tags, and any other key),
     /// shared by all passages of the document.
-    pub meta: std::sync::Arc<crate::ingest::meta::Meta>,
+    pub meta: std::sync::Arc<Meta>,
     /// The passage text with its whitespace normalised (runs of whitespace, including line
     /// breaks, become one space).
     pub text: String,
@@ -75,11 +85,11 @@ pub struct Document {
     /// nothing to re-index.
     pub version: String,
     /// Metadata, copied to every passage.
-    pub meta: crate::ingest::meta::Meta,
+    pub meta: Meta,
     /// Size of the source in bytes.
     pub bytes: u64,
     /// How the chunker read the document's layout.
-    pub layout: crate::ingest::chunk::Layout,
+    pub layout: Layout,
     /// The passages in document order.
     pub passages: Vec<Passage>,
 }
