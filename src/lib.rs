@@ -33,6 +33,7 @@
 //! ```
 
 pub mod batch;
+pub mod engine;
 pub mod eval;
 pub mod index;
 pub mod ingest;

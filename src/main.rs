@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use commands::{IndexLocation, Status};
+use commands::Status;
+use dossier::engine::IndexLocation;
 
 /// Ingest allocates passages on one thread and tantivy frees them on its indexing threads;
 /// glibc's allocator serialises that on arena locks, mimalloc does not.

@@ -5,14 +5,15 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use dossier::batch::{self, BatchOptions, BatchResult};
-use dossier::output::batch::{write_batch, BatchFormat, TrecUnit};
-use dossier::search::SearchSession;
+use dossier::batch::{BatchOptions, BatchResult};
+use dossier::engine::IndexLocation;
+use dossier::eval::TrecUnit;
+use dossier::output::batch::{write_batch, BatchFormat};
 
-use super::{open_for_reading, IndexLocation, Status};
+use super::{filters, open, search_options, Status};
 use crate::cli::{BatchArgs, BatchFormatArg, TrecUnitArg};
 
-/// Reads a batch file (or standard input for `-`).
+/// Reads a batch file (or standard input for `-`), with its name when it has one.
 pub fn read_queries(path: &Path) -> anyhow::Result<(String, Option<String>)> {
     if path == Path::new("-") {
         let mut text = String::new();
@@ -26,27 +27,27 @@ pub fn read_queries(path: &Path) -> anyhow::Result<(String, Option<String>)> {
     Ok((text, Some(path.to_string_lossy().into_owned())))
 }
 
-/// Parses and runs a batch file; input errors come back as error results in their place.
-pub fn run_file(
-    session: &SearchSession,
-    path: &Path,
-    options: &BatchOptions,
-    extra_filters: &[dossier::search::Filter],
-) -> anyhow::Result<Vec<BatchResult>> {
-    let (text, name) = read_queries(path)?;
-    let format = batch::detect_format(name.as_deref(), &text);
-    let (mut queries, errors) = batch::parse_queries(&text, format);
-    for q in &mut queries {
-        q.filters.extend(extra_filters.iter().cloned());
+pub fn trec_unit(arg: TrecUnitArg) -> TrecUnit {
+    match arg {
+        TrecUnitArg::Passage => TrecUnit::Passage,
+        TrecUnitArg::Document => TrecUnit::Document,
     }
-    let mut results = batch::run(session, queries, options);
-    results.extend(errors.into_iter().map(|e| e.into_result()));
-    results.sort_by_key(|r| r.query.line);
-    Ok(results)
+}
+
+/// One stderr line per query that failed; how many.
+pub fn report_failures(results: &[BatchResult]) -> usize {
+    let mut failed = 0;
+    for r in results {
+        if let Err(e) = &r.outcome {
+            failed += 1;
+            eprintln!("dossier: query {} (line {}): {e}", r.query.id, r.query.line);
+        }
+    }
+    failed
 }
 
 pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status> {
-    let index = open_for_reading(location)?;
+    let engine = open(location, Some(&args.matching))?;
     let started = Instant::now();
     let format = match args.format {
         BatchFormatArg::Jsonl => BatchFormat::Jsonl,
@@ -55,11 +56,8 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
         BatchFormatArg::Trec => BatchFormat::Trec,
         BatchFormatArg::Markdown => BatchFormat::Markdown,
     };
-    let unit = match args.trec_unit {
-        TrecUnitArg::Passage => TrecUnit::Passage,
-        TrecUnitArg::Document => TrecUnit::Document,
-    };
-    let mut search = super::search::options(&args.matching);
+    let unit = trec_unit(args.trec_unit);
+    let mut search = search_options(&args.matching);
     // Highlights only matter where they are shown.
     search.highlights = matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown);
     let options = BatchOptions {
@@ -68,18 +66,11 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
         per_document: unit == TrecUnit::Document,
         threads: args.threads,
     };
-    let filters = super::search::filters(&args.filters)?;
-    let session = SearchSession::with_aliases(&index, super::search::alias_table(&args.matching)?);
-    let results = run_file(&session, &args.file, &options, &filters)?;
+    let extra = filters(&args.filters)?;
+    let (text, name) = read_queries(&args.file)?;
+    let results = engine.batch(&text, name.as_deref(), &options, &extra)?;
     let seconds = started.elapsed().as_secs_f64();
-
-    let mut failed = 0;
-    for r in &results {
-        if let Err(e) = &r.outcome {
-            failed += 1;
-            eprintln!("dossier: query {} (line {}): {e}", r.query.id, r.query.line);
-        }
-    }
+    let failed = report_failures(&results);
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
@@ -109,9 +100,7 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     );
     Ok(if failed > 0 {
         Status::Error
-    } else if hits > 0 {
-        Status::Found
     } else {
-        Status::NotFound
+        super::found(hits > 0)
     })
 }

@@ -4,105 +4,61 @@ use std::io::{self, Write};
 
 use anyhow::Context;
 use dossier::batch::BatchOptions;
-use dossier::eval::{self, Evaluation, METRICS};
-use dossier::output::batch::{write_batch, BatchFormat, TrecUnit};
-use dossier::search::{SearchOptions, SearchSession};
+use dossier::engine::IndexLocation;
+use dossier::eval;
+use dossier::output::eval::write_evaluation;
+use dossier::search::SearchOptions;
 
-use super::{open_for_reading, IndexLocation, Status};
-use crate::cli::{EvalArgs, MatchChoice, StatsFormat, TrecUnitArg};
+use super::batch::{read_queries, report_failures, trec_unit};
+use super::{found, open, search_options, Status};
+use crate::cli::{EvalArgs, MatchArgs, StatsFormat};
 
 pub fn run(location: &IndexLocation, args: &EvalArgs) -> anyhow::Result<Status> {
-    let qrels_text = std::fs::read_to_string(&args.qrels)
-        .with_context(|| format!("cannot read {}", args.qrels.display()))?;
-    let qrels = eval::parse_qrels(&qrels_text)
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let qrels = eval::parse_qrels(&read(&args.qrels)?)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.qrels.display()))?;
-    let run_text = match (&args.run, &args.queries) {
-        (Some(run), _) => std::fs::read_to_string(run)
-            .with_context(|| format!("cannot read {}", run.display()))?,
+    let evaluation = match (&args.run, &args.queries) {
+        (Some(run), _) => {
+            let run = eval::parse_run(&read(run)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", run.display()))?;
+            eval::evaluate(&qrels, &run)
+        }
         (None, Some(queries)) => {
-            let index = open_for_reading(location)?;
-            let session = SearchSession::new(&index);
-            let unit = match args.trec_unit {
-                TrecUnitArg::Passage => TrecUnit::Passage,
-                TrecUnitArg::Document => TrecUnit::Document,
+            let matching = MatchArgs {
+                match_: args.match_,
+                plain: args.plain,
+                no_aliases: args.no_aliases,
+                ..MatchArgs::default()
             };
+            let engine = open(location, Some(&matching))?;
+            let unit = trec_unit(args.trec_unit);
             let options = BatchOptions {
                 limit: args.depth,
                 search: SearchOptions {
-                    any_word: args.match_ == MatchChoice::Any,
-                    plain: args.plain,
                     highlights: false,
                     count: false,
-                    aliases: !args.no_aliases,
-                    ..SearchOptions::default()
+                    ..search_options(&matching)
                 },
-                per_document: unit == TrecUnit::Document,
+                per_document: unit == eval::TrecUnit::Document,
                 threads: 0,
             };
-            let results = super::batch::run_file(&session, queries, &options, &[])?;
-            for r in &results {
-                if let Err(e) = &r.outcome {
-                    eprintln!("dossier: query {} (line {}): {e}", r.query.id, r.query.line);
-                }
-            }
-            let mut run = Vec::new();
-            write_batch(&mut run, &results, BatchFormat::Trec, unit)?;
-            String::from_utf8(run).expect("TREC output is UTF-8")
+            let (text, name) = read_queries(queries)?;
+            let (evaluation, results) =
+                engine.eval(&qrels, &text, name.as_deref(), &options, unit)?;
+            report_failures(&results);
+            evaluation
         }
-        (None, None) => unreachable!("clap requires --run or --queries"),
+        (None, None) => anyhow::bail!("give the run to score: --run RUN or --queries QUERIES"),
     };
-    let run = eval::parse_run(&run_text).map_err(|e| anyhow::anyhow!("run: {e}"))?;
-    let evaluation = eval::evaluate(&qrels, &run);
     let mut out = io::stdout().lock();
-    match args.format {
-        StatsFormat::Json => {
-            let mut json = serde_json::to_value(&evaluation)?;
-            if !args.per_query {
-                json.as_object_mut().expect("an object").remove("per_query");
-            }
-            serde_json::to_writer_pretty(&mut out, &json)?;
-            writeln!(out)?;
-        }
-        StatsFormat::Text => write_text(&mut out, &evaluation, args.per_query)?,
-    }
-    Ok(if evaluation.queries > 0 {
-        Status::Found
-    } else {
-        Status::NotFound
-    })
-}
-
-fn write_text<W: Write>(out: &mut W, e: &Evaluation, per_query: bool) -> io::Result<()> {
-    write!(out, "{:<12}", "query")?;
-    for m in METRICS {
-        write!(out, " {m:>8}")?;
-    }
-    writeln!(out, " {:>9} {:>9}", "relevant", "retrieved")?;
-    if per_query {
-        for q in &e.per_query {
-            write!(out, "{:<12}", q.query)?;
-            for v in q.scores.values() {
-                write!(out, " {v:>8.4}")?;
-            }
-            writeln!(out, " {:>9} {:>9}", q.relevant, q.retrieved)?;
-        }
-    }
-    write!(out, "{:<12}", "all")?;
-    for v in e.mean.values() {
-        write!(out, " {v:>8.4}")?;
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{} queries scored{}",
-        e.queries,
-        if e.unanswered > 0 {
-            format!(
-                "; {} judged queries have no results and are not averaged (as trec_eval)",
-                e.unanswered
-            )
-        } else {
-            String::new()
-        }
-    )
+    write_evaluation(
+        &mut out,
+        &evaluation,
+        args.per_query,
+        args.format == StatsFormat::Json,
+    )?;
+    out.flush()?;
+    Ok(found(evaluation.queries > 0))
 }

@@ -1,4 +1,5 @@
-//! One module per subcommand: turns parsed arguments into library calls and picks the printer.
+//! One module per subcommand: parsed arguments → one engine call → a printer. The shared
+//! argument mappings (match, filter and field options) live here.
 
 pub mod batch;
 pub mod chunk;
@@ -9,16 +10,12 @@ pub mod show;
 pub mod stats;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
 
-use dossier::index::{DossierIndex, IndexError};
+use dossier::engine::{Engine, IndexLocation};
+use dossier::ingest::{ChunkOptions, FieldNames, ReadOptions};
+use dossier::search::{AliasTable, Filter, Forms, MatchMode, SearchOptions, Syntax};
 
-use crate::cli::ColorChoice;
-
-/// The default index directory, relative to the working directory.
-pub const DEFAULT_INDEX: &str = "index";
-/// The bundled demo corpus, used to build the default index on first search.
-pub const DEMO_FIXTURES: &str = "fixtures";
+use crate::cli::{ColorChoice, FieldArgs, FilterArgs, MatchArgs, MatchChoice};
 
 /// Exit statuses, as grep: 0 results, 1 no results, 2 error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,68 +25,87 @@ pub enum Status {
     Error = 2,
 }
 
-/// Where the index is and whether the user chose it.
-#[derive(Debug, Clone)]
-pub struct IndexLocation {
-    pub dir: PathBuf,
-    /// Neither `--index` nor `DOSSIER_INDEX` was given.
-    pub is_default: bool,
+/// Opens the engine for reading (building the demo index on a fresh checkout, and saying so).
+pub fn open(location: &IndexLocation, matching: Option<&MatchArgs>) -> anyhow::Result<Engine> {
+    let mut observer = ingest::Reporter::quiet_progress();
+    let engine = Engine::open(location, &mut observer)?;
+    Ok(match matching {
+        Some(args) => engine.with_aliases(alias_table(args)?),
+        None => engine,
+    })
 }
 
-impl IndexLocation {
-    pub fn new(given: Option<PathBuf>) -> IndexLocation {
-        match given {
-            Some(dir) => IndexLocation {
-                dir,
-                is_default: false,
-            },
-            None => IndexLocation {
-                dir: PathBuf::from(DEFAULT_INDEX),
-                is_default: true,
-            },
-        }
+/// `--match`, `--plain`, `--exact` and `--no-aliases` as search options.
+pub fn search_options(args: &MatchArgs) -> SearchOptions {
+    SearchOptions {
+        mode: match_mode(args.match_),
+        syntax: if args.plain {
+            Syntax::Plain
+        } else {
+            Syntax::Query
+        },
+        forms: if args.exact {
+            Forms::Exact
+        } else {
+            Forms::Stems
+        },
+        aliases: !args.no_aliases,
+        ..SearchOptions::default()
     }
 }
 
-/// Opens the index for reading. The one exception to "a missing index is an error": the
-/// default `./index` of a checkout with `./fixtures` is built from the fixtures first, so the
-/// README's first command works on a fresh clone.
-pub fn open_for_reading(location: &IndexLocation) -> anyhow::Result<DossierIndex> {
-    match DossierIndex::open(&location.dir) {
-        Err(IndexError::Missing { .. })
-            if location.is_default && Path::new(DEMO_FIXTURES).is_dir() =>
-        {
-            eprintln!(
-                "dossier: no index in ./{DEFAULT_INDEX} yet: building it from ./{DEMO_FIXTURES}/ first"
-            );
-            let args = crate::cli::IngestArgs {
-                paths: demo_paths()?,
-                rebuild: false,
-                prune: false,
-                quiet: false,
-                verbose: false,
-                max_passage_chars: dossier::ingest::chunk::DEFAULT_MAX_CHARS,
-                fields: crate::cli::FieldArgs::default(),
-            };
-            ingest::run(location, &args)?;
-            Ok(DossierIndex::open(&location.dir)?)
-        }
-        other => Ok(other?),
+pub fn match_mode(choice: MatchChoice) -> MatchMode {
+    match choice {
+        MatchChoice::All => MatchMode::All,
+        MatchChoice::Any => MatchMode::Any,
     }
 }
 
-/// The demo corpus: every directory under `fixtures/` (the files at its top level, such as its
-/// README with the credits, describe the fixtures and are not part of the corpus).
-fn demo_paths() -> anyhow::Result<Vec<PathBuf>> {
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(DEMO_FIXTURES)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            dirs.push(entry.path());
-        }
+/// The shipped alias table, with the groups of `--aliases FILE` added.
+pub fn alias_table(args: &MatchArgs) -> anyhow::Result<AliasTable> {
+    match &args.aliases {
+        Some(path) => AliasTable::builtin_with_file(path).map_err(anyhow::Error::msg),
+        None => Ok(AliasTable::builtin()),
     }
-    dirs.sort();
-    Ok(dirs)
+}
+
+/// The `--source`, `--since`, `--until` and `--where` options as filters.
+pub fn filters(args: &FilterArgs) -> anyhow::Result<Vec<Filter>> {
+    let mut filters = Vec::new();
+    if let Some(source) = &args.source {
+        filters.push(Filter::Meta {
+            key: "source".into(),
+            value: source.clone(),
+        });
+    }
+    if args.since.is_some() || args.until.is_some() {
+        filters.push(Filter::date_range(
+            args.since.as_deref(),
+            args.until.as_deref(),
+        )?);
+    }
+    for assignment in &args.where_ {
+        filters.push(
+            Filter::parse_assignment(assignment).map_err(|e| anyhow::anyhow!("--where: {e}"))?,
+        );
+    }
+    Ok(filters)
+}
+
+/// Reader settings from the command line (shared by `ingest` and `chunk`).
+pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> ReadOptions {
+    ReadOptions {
+        chunk: ChunkOptions {
+            max_chars: max_passage_chars,
+        },
+        fields: FieldNames {
+            text: fields.text_field.clone(),
+            id: fields.id_field.clone(),
+            title: fields.title_field.clone(),
+            date: fields.date_field.clone(),
+        },
+        ..ReadOptions::default()
+    }
 }
 
 /// Whether to write ANSI colour to stdout.
@@ -101,5 +117,14 @@ pub fn use_color(choice: ColorChoice) -> bool {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// The status of a search-like answer: results or none.
+pub fn found(any: bool) -> Status {
+    if any {
+        Status::Found
+    } else {
+        Status::NotFound
     }
 }

@@ -2,17 +2,15 @@
 
 use std::io::{self, BufWriter, Write};
 
-use anyhow::Context;
+use dossier::engine::IndexLocation;
 use dossier::output::{self, text::Style};
-use dossier::search::{
-    AliasTable, Filter, SearchError, SearchOptions, SearchRequest, SearchSession,
-};
+use dossier::search::{SearchError, SearchOptions, SearchRequest};
 
-use super::{open_for_reading, use_color, IndexLocation, Status};
+use super::{filters, found, open, search_options, use_color, Status};
 use crate::cli::{OutputFormat, SearchArgs};
 
 pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status> {
-    let index = open_for_reading(location)?;
+    let engine = open(location, Some(&args.matching))?;
     let request = SearchRequest {
         query: args.query.clone(),
         filters: filters(&args.filters)?,
@@ -20,11 +18,10 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         offset: args.offset,
         options: SearchOptions {
             explain: args.explain,
-            ..options(&args.matching)
+            ..search_options(&args.matching)
         },
     };
-    let session = SearchSession::with_aliases(&index, alias_table(&args.matching)?);
-    let results = match session.search(&request) {
+    let results = match engine.search(&request) {
         Ok(results) => results,
         Err(SearchError::Query(e)) => {
             let caret = " ".repeat(e.column.saturating_sub(1));
@@ -50,58 +47,7 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     let mut out = BufWriter::new(stdout.lock());
     output::write_results(&mut out, &results, format(args.format), &style)?;
     out.flush()?;
-    Ok(if results.total_hits > 0 {
-        Status::Found
-    } else {
-        Status::NotFound
-    })
-}
-
-/// `--match`, `--plain`, `--exact` and `--no-aliases` as search options.
-pub fn options(args: &crate::cli::MatchArgs) -> SearchOptions {
-    SearchOptions {
-        any_word: args.match_ == crate::cli::MatchChoice::Any,
-        plain: args.plain,
-        exact: args.exact,
-        aliases: !args.no_aliases,
-        ..SearchOptions::default()
-    }
-}
-
-/// The shipped alias table, with the groups of `--aliases FILE` added.
-pub fn alias_table(args: &crate::cli::MatchArgs) -> anyhow::Result<AliasTable> {
-    let mut table = AliasTable::builtin();
-    if let Some(path) = &args.aliases {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read aliases from {}", path.display()))?;
-        table
-            .add(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    }
-    Ok(table)
-}
-
-/// The `--source`, `--since`, `--until` and `--where` options as filters.
-pub fn filters(args: &crate::cli::FilterArgs) -> anyhow::Result<Vec<Filter>> {
-    let mut filters = Vec::new();
-    if let Some(source) = &args.source {
-        filters.push(Filter::Meta {
-            key: "source".into(),
-            value: source.clone(),
-        });
-    }
-    if args.since.is_some() || args.until.is_some() {
-        filters.push(Filter::date_range(
-            args.since.as_deref(),
-            args.until.as_deref(),
-        )?);
-    }
-    for assignment in &args.where_ {
-        filters.push(
-            Filter::parse_assignment(assignment).map_err(|e| anyhow::anyhow!("--where: {e}"))?,
-        );
-    }
-    Ok(filters)
+    Ok(found(results.total_hits > 0))
 }
 
 pub fn format(format: OutputFormat) -> output::Format {

@@ -1,59 +1,29 @@
-//! `dossier stats`
+//! `dossier stats [--by KEY]`
 
 use std::io::{self, Write};
 
-use dossier::index::DossierIndex;
+use dossier::engine::{Engine, IndexLocation};
+use dossier::output::stats as printer;
 
-use super::{IndexLocation, Status};
+use super::Status;
 use crate::cli::{StatsArgs, StatsFormat};
 
 pub fn run(location: &IndexLocation, args: &StatsArgs) -> anyhow::Result<Status> {
-    let index = DossierIndex::open(&location.dir)?;
+    // Stats describe the index that is there: the demo index is never built for them.
+    let location = IndexLocation {
+        is_default: false,
+        ..location.clone()
+    };
+    let engine = Engine::open(&location, &mut ())?;
     let mut out = io::stdout().lock();
-    if let Some(key) = &args.by {
-        let counts = index.facet(&key.to_lowercase(), args.top)?;
-        match args.format {
-            StatsFormat::Json => {
-                let json = serde_json::json!({ "by": key, "values": counts });
-                serde_json::to_writer_pretty(&mut out, &json)?;
-                writeln!(out)?;
-            }
-            StatsFormat::Text => {
-                writeln!(out, "{:<40} {:>10} {:>10}", key, "documents", "passages")?;
-                for c in &counts {
-                    let value = match &c.value {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    writeln!(out, "{value:<40} {:>10} {:>10}", c.documents, c.passages)?;
-                }
-            }
+    let json = args.format == StatsFormat::Json;
+    match &args.by {
+        Some(key) => {
+            let counts = engine.facet(key, args.top)?;
+            printer::write_facet(&mut out, key, &counts, json)?;
         }
-        return Ok(Status::Found);
+        None => printer::write_stats(&mut out, &engine.stats()?, json)?,
     }
-    let stats = index.stats()?;
-    match args.format {
-        StatsFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &stats)?;
-            writeln!(out)?;
-        }
-        StatsFormat::Text => {
-            writeln!(out, "index        {}", stats.index)?;
-            writeln!(out, "documents    {}", stats.documents)?;
-            writeln!(out, "passages     {}", stats.passages)?;
-            writeln!(out, "segments     {}", stats.segments)?;
-            writeln!(
-                out,
-                "size         {:.1} MB ({} bytes)",
-                stats.size_bytes as f64 / 1e6,
-                stats.size_bytes
-            )?;
-            writeln!(
-                out,
-                "last ingest  {}",
-                stats.last_ingest.as_deref().unwrap_or("never")
-            )?;
-        }
-    }
+    out.flush()?;
     Ok(Status::Found)
 }

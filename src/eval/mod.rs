@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::batch::BatchResult;
+
 /// Relevance judgments: query id → document id → grade.
 #[derive(Debug, Clone, Default)]
 pub struct Qrels {
@@ -104,6 +106,44 @@ pub fn parse_qrels(text: &str) -> Result<Qrels, String> {
             .insert(doc.to_owned(), rel);
     }
     Ok(qrels)
+}
+
+/// What a TREC run ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrecUnit {
+    Passage,
+    Document,
+}
+
+/// An id as a TREC run holds it: one token (runs of whitespace become `_`).
+pub fn trec_id(id: &str) -> String {
+    id.split_whitespace().collect::<Vec<_>>().join("_")
+}
+
+/// A score as a TREC run holds it (six decimals), so a run scored in process and the same run
+/// written to a file and read back score exactly alike (ties are broken alike).
+pub fn trec_score(score: f32) -> f64 {
+    format!("{score:.6}").parse().unwrap_or(0.0)
+}
+
+impl Run {
+    /// The run of batch results, ranking `unit`s (queries that failed have no entries).
+    pub fn from_results(results: &[BatchResult], unit: TrecUnit) -> Run {
+        let mut run = Run::default();
+        for r in results {
+            let Ok(res) = &r.outcome else { continue };
+            let ranked = run.ranked.entry(trec_id(&r.query.id)).or_default();
+            for hit in &res.hits {
+                let doc = match unit {
+                    TrecUnit::Passage => &hit.passage.passage_id,
+                    TrecUnit::Document => &hit.passage.doc_id,
+                };
+                ranked.push((trec_id(doc), trec_score(hit.score)));
+            }
+        }
+        run.ranked.retain(|_, ranked| !ranked.is_empty());
+        run
+    }
 }
 
 /// Reads a TREC run (`qid Q0 docid rank score tag`); a malformed line is an error naming it.

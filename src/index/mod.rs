@@ -24,7 +24,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::model::Passage;
-pub use writer::{IngestOutcome, Updater};
+pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
 pub const SCHEMA_VERSION: u32 = 6;
@@ -32,7 +32,7 @@ pub const SCHEMA_VERSION: u32 = 6;
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("no index at {dir}: build one with `dossier ingest PATH... --index {dir}`")]
+    #[error("there is no index in the directory {dir} yet: build one with `dossier ingest PATH... --index {dir}`")]
     Missing { dir: String },
     #[error(
         "index at {dir} is busy: another `dossier ingest` is writing to it; \
@@ -44,6 +44,15 @@ pub enum IndexError {
          rebuild it with `dossier ingest --rebuild PATH... --index {dir}`"
     )]
     Incompatible { dir: String, reason: String },
+    #[error(
+        "{dir} is not an index: it holds {count} other files or folders ({examples}); \
+         give `--index` a new or empty directory"
+    )]
+    NotAnIndex {
+        dir: String,
+        count: usize,
+        examples: String,
+    },
     #[error("index at {dir}: {source}")]
     Tantivy {
         dir: String,
@@ -65,6 +74,8 @@ pub enum FacetError {
     UnknownKey { key: String, known: Vec<String> },
     #[error("aggregation failed: {0}")]
     Aggregation(String),
+    #[error(transparent)]
+    Index(#[from] IndexError),
 }
 
 /// The fields of the passage schema.
@@ -283,10 +294,19 @@ impl DossierIndex {
         Self::from_index(index, Some(dir.to_path_buf()))
     }
 
-    /// Opens the index in `dir`, creating the directory and an empty index if needed.
+    /// Opens the index in `dir`, creating the directory and an empty index if needed. A
+    /// directory that holds other files and no index is refused ([`IndexError::NotAnIndex`]).
     pub fn open_or_create(dir: &Path) -> Result<DossierIndex, IndexError> {
         if dir.join("meta.json").is_file() {
             return Self::open(dir);
+        }
+        let foreign = foreign_entries(dir);
+        if !foreign.is_empty() {
+            return Err(IndexError::NotAnIndex {
+                dir: dir.display().to_string(),
+                count: foreign.len(),
+                examples: foreign.into_iter().take(3).collect::<Vec<_>>().join(", "),
+            });
         }
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
             dir: dir.display().to_string(),
@@ -295,6 +315,18 @@ impl DossierIndex {
         let (schema, _) = Fields::build();
         let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
         Self::from_index(index, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir` for a rebuild: an index this version cannot read is cleared
+    /// first (its files only; anything else in the directory stays).
+    pub fn open_for_rebuild(dir: &Path) -> Result<DossierIndex, IndexError> {
+        match Self::open_or_create(dir) {
+            Err(IndexError::Incompatible { .. }) => {
+                remove_index_files(dir)?;
+                Self::open_or_create(dir)
+            }
+            other => other,
+        }
     }
 
     /// An index in memory, for tests and experiments.
@@ -370,11 +402,11 @@ impl DossierIndex {
         &self.index
     }
 
-    /// A searcher on the latest commit.
-    pub fn searcher(&self) -> Searcher {
-        // Manual reload: pick up commits made by other processes since the last call.
-        let _ = self.reader.reload();
-        self.reader.searcher()
+    /// A searcher on the latest commit (picking up commits made by other processes since the
+    /// last call).
+    pub fn searcher(&self) -> Result<Searcher, IndexError> {
+        self.reader.reload().map_err(|e| self.error(e))?;
+        Ok(self.reader.searcher())
     }
 
     /// Starts an ingest. Fails with [`IndexError::Busy`] when another writer holds the lock.
@@ -390,7 +422,7 @@ impl DossierIndex {
 
     /// Documents, passages, size and last ingest time.
     pub fn stats(&self) -> Result<IndexStats, IndexError> {
-        let searcher = self.searcher();
+        let searcher = self.searcher()?;
         let first_passages = TermQuery::new(
             Term::from_field_u64(self.fields.seq, 1),
             IndexRecordOption::Basic,
@@ -426,7 +458,7 @@ impl DossierIndex {
                 known: known.into_iter().collect(),
             });
         }
-        let searcher = self.searcher();
+        let searcher = self.searcher()?;
         let count_by = |query: &dyn tantivy::query::Query| -> Result<Vec<(serde_json::Value, u64)>, FacetError> {
             let request: Aggregations = serde_json::from_value(serde_json::json!({
                 "by": { "terms": {
@@ -483,7 +515,7 @@ impl DossierIndex {
 
     /// Every source file with passages in the index (feeds count once).
     pub fn indexed_paths(&self) -> Result<Vec<String>, IndexError> {
-        let searcher = self.searcher();
+        let searcher = self.searcher()?;
         let mut paths = std::collections::BTreeSet::new();
         for segment in searcher.segment_readers() {
             let inverted = segment
@@ -514,20 +546,38 @@ impl DossierIndex {
 
     /// All passages of a document, in document order.
     pub fn passages_of(&self, doc_id: &str) -> Result<Vec<Passage>, IndexError> {
-        let searcher = self.searcher();
+        let mut passages = self.passages_with(self.fields.doc_id, doc_id)?;
+        passages.sort_by_key(|p| (p.paragraph, p.part));
+        Ok(passages)
+    }
+
+    /// All passages read from the file `path` (every record of a feed), in document order.
+    pub fn passages_of_path(&self, path: &str) -> Result<Vec<Passage>, IndexError> {
+        let mut passages = self.passages_with(self.fields.path, path)?;
+        passages.sort_by(|a, b| {
+            (a.line_start, &a.doc_id, a.paragraph, a.part).cmp(&(
+                b.line_start,
+                &b.doc_id,
+                b.paragraph,
+                b.part,
+            ))
+        });
+        Ok(passages)
+    }
+
+    fn passages_with(&self, field: Field, value: &str) -> Result<Vec<Passage>, IndexError> {
+        let searcher = self.searcher()?;
         let query = TermQuery::new(
-            Term::from_field_text(self.fields.doc_id, doc_id),
+            Term::from_field_text(field, value),
             IndexRecordOption::Basic,
         );
         let addresses = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.error(e))?;
-        let mut passages = addresses
+        addresses
             .into_iter()
             .map(|addr| self.load_passage(&searcher, addr))
-            .collect::<Result<Vec<_>, _>>()?;
-        passages.sort_by_key(|p| (p.paragraph, p.part));
-        Ok(passages)
+            .collect()
     }
 
     /// Reads the stored passage at `addr`.
@@ -586,11 +636,72 @@ fn tantivy_error(dir: &Path, e: TantivyError) -> IndexError {
         TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Busy { dir },
         TantivyError::IncompatibleIndex(inc) => IndexError::Incompatible {
             dir,
-            reason: format!("{inc:?}"),
+            reason: incompatibility(&inc),
         },
         TantivyError::SchemaError(reason) => IndexError::Incompatible { dir, reason },
         source => IndexError::Tantivy { dir, source },
     }
+}
+
+/// Why tantivy cannot read an index, in words.
+fn incompatibility(inc: &tantivy::directory::error::Incompatibility) -> String {
+    use tantivy::directory::error::Incompatibility;
+    match inc {
+        Incompatibility::IndexMismatch {
+            library_version,
+            index_version,
+        } => format!(
+            "it was written by {index_version} and this build is {library_version}"
+        ),
+        Incompatibility::CompressionMismatch {
+            library_compression_format,
+            index_compression_format,
+        } => format!(
+            "it is compressed with {index_compression_format} and this build reads {library_compression_format}"
+        ),
+    }
+}
+
+/// Whether a file name is one tantivy writes into an index directory.
+fn is_index_file(name: &str) -> bool {
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy")
+        || name.rsplit_once('.').is_some_and(|(stem, _)| {
+            stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit())
+        })
+}
+
+/// Clears an index directory that this version cannot open, keeping anything that is not an
+/// index file (such as the checkout's `.gitignore`).
+fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
+    let io = |source| IndexError::Io {
+        dir: dir.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_index_file(&name) && entry.file_type().map_err(io)?.is_file() {
+            std::fs::remove_file(entry.path()).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// The entries of a directory that holds no index, other than hidden files (a `.gitignore`):
+/// an index is never created among someone's documents.
+fn foreign_entries(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && !is_index_file(n))
+        .collect();
+    names.sort();
+    names
 }
 
 fn dir_size(dir: &Path) -> std::io::Result<u64> {

@@ -58,7 +58,7 @@ impl Updater {
         Ok(Updater {
             writer,
             fields: *index.fields(),
-            searcher: index.searcher(),
+            searcher: index.searcher()?,
             dir: index.display_dir(),
             seen: HashSet::new(),
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
@@ -67,13 +67,20 @@ impl Updater {
     }
 
     /// Whether this version of the document is what the index holds (then there is nothing to
-    /// do). A document seen earlier in this run counts as current too.
-    pub fn is_current(&mut self, doc_id: &str, version: &str) -> Result<bool, IndexError> {
-        if self.cleared {
-            return Ok(false);
+    /// do).
+    pub fn is_current(&self, doc_id: &str, version: &str) -> Result<bool, IndexError> {
+        self.currency().is_current(doc_id, version)
+    }
+
+    /// The question of [`Updater::is_current`] as a value of its own, so a reader can ask it
+    /// while the updater takes its documents.
+    pub fn currency(&self) -> Currency {
+        Currency {
+            searcher: self.searcher.clone(),
+            fields: self.fields,
+            cleared: self.cleared,
+            dir: self.dir.clone(),
         }
-        let key = Term::from_field_text(self.fields.doc_version, &version_key(doc_id, version));
-        Ok(self.count(key)? > 0)
     }
 
     /// Adds `doc`, replacing any earlier version of it.
@@ -223,6 +230,33 @@ impl Updater {
             dir: self.dir.clone(),
             source,
         }
+    }
+}
+
+/// Says whether a version of a document is indexed, from the commit the ingest started on.
+#[derive(Clone)]
+pub struct Currency {
+    searcher: Searcher,
+    fields: Fields,
+    /// The run started with [`Updater::clear`]: nothing counts as indexed.
+    cleared: bool,
+    dir: String,
+}
+
+impl Currency {
+    /// Whether this version of the document is what the index holds.
+    pub fn is_current(&self, doc_id: &str, version: &str) -> Result<bool, IndexError> {
+        if self.cleared {
+            return Ok(false);
+        }
+        let key = Term::from_field_text(self.fields.doc_version, &version_key(doc_id, version));
+        self.searcher
+            .search(&TermQuery::new(key, IndexRecordOption::Basic), &Count)
+            .map(|n| n > 0)
+            .map_err(|source| IndexError::Tantivy {
+                dir: self.dir.clone(),
+                source,
+            })
     }
 }
 

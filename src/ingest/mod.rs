@@ -310,6 +310,23 @@ pub fn read_source<E>(
     }
 }
 
+/// Finds the sources under `paths` and reads each, handing everything to `sink` in order (the
+/// entries that could not be walked first): `dossier chunk`'s loop, without an index.
+pub fn read_paths<E>(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(Item) -> Result<(), E>,
+) -> Result<(), E> {
+    let (sources, skips) = find_sources(paths);
+    for skip in skips {
+        sink(Item::Skip(skip))?;
+    }
+    for source in &sources {
+        read_source(source, options, &mut |_, _| false, sink)?;
+    }
+    Ok(())
+}
+
 /// Reads a whole source into documents, skips and warnings (for `dossier chunk` and tests).
 pub fn read_all(source: &SourceFile, options: &ReadOptions) -> Vec<Item> {
     let mut items = Vec::new();

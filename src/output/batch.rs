@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::json::HitJson;
 use super::text::{citation, crop_window};
 use crate::batch::BatchResult;
+use crate::eval::{trec_id, TrecUnit};
 use crate::search::Hit;
 
 /// How batch results are written.
@@ -23,13 +24,6 @@ pub enum BatchFormat {
     Tsv,
     Trec,
     Markdown,
-}
-
-/// What a TREC run ranks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrecUnit {
-    Passage,
-    Document,
 }
 
 #[derive(Serialize)]
@@ -163,10 +157,6 @@ fn write_delimited<W: Write>(
 }
 
 /// TREC ids cannot hold whitespace.
-fn trec_id(id: &str) -> String {
-    id.split_whitespace().collect::<Vec<_>>().join("_")
-}
-
 fn write_trec<W: Write>(out: &mut W, results: &[BatchResult], unit: TrecUnit) -> io::Result<()> {
     for r in results {
         let Ok(res) = &r.outcome else { continue };

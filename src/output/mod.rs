@@ -2,7 +2,9 @@
 //! Printers know the result data, never tantivy.
 
 pub mod batch;
+pub mod eval;
 pub mod json;
+pub mod stats;
 pub mod text;
 
 use std::io::{self, Write};

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::model::Passage;
+use crate::model::{Document, Passage};
 use crate::search::SearchResults;
 
 const MATCH: &str = "\x1b[1;31m";
@@ -70,6 +70,23 @@ pub fn citation(p: &Passage) -> String {
         (None, None) => {}
     }
     s
+}
+
+/// `dossier chunk`: a document's heading line, then each passage's citation and text.
+pub fn write_chunked_document<W: Write>(out: &mut W, doc: &Document) -> io::Result<()> {
+    writeln!(
+        out,
+        "== {} — {} ({}; {} passages)",
+        doc.doc_id,
+        doc.title,
+        doc.layout,
+        doc.passages.len()
+    )?;
+    for passage in &doc.passages {
+        writeln!(out, "{}", citation(passage))?;
+        writeln!(out, "    {}", passage.text)?;
+    }
+    writeln!(out)
 }
 
 pub fn write_results<W: Write>(

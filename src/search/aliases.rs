@@ -97,6 +97,17 @@ impl AliasTable {
         keys.get(terms).map(|&g| self.groups[g].as_slice())
     }
 
+    /// The shipped table with the groups of the file at `path` added (`--aliases FILE`).
+    pub fn builtin_with_file(path: &std::path::Path) -> Result<AliasTable, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read aliases from {}: {e}", path.display()))?;
+        let mut table = AliasTable::builtin();
+        table
+            .add(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(table)
+    }
+
     pub fn len(&self) -> usize {
         self.groups.len()
     }

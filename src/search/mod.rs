@@ -50,22 +50,41 @@ impl SearchRequest {
     }
 }
 
+/// How the query text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Syntax {
+    /// Words, phrases, operators, fields, prefixes and fuzzy words.
+    #[default]
+    Query,
+    /// Plain words only: no operators, quotes, fields or prefixes (for natural-language queries
+    /// such as the test collections').
+    Plain,
+}
+
+/// Which forms of the query words match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Forms {
+    /// Stems, joined and split compounds (`sanctions` finds `sanctioned`).
+    #[default]
+    Stems,
+    /// Every word in its exact form only (`--exact`).
+    Exact,
+}
+
 /// How a query is read and what comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchOptions {
-    /// Rank passages with any of the words (as evaluation runs do) instead of requiring all.
-    pub any_word: bool,
-    /// Read the query as plain words: no operators, quotes, fields or prefixes (for natural
-    /// language queries such as the test collections').
-    pub plain: bool,
+    /// Whether every plain word must match (falling back to any word when no passage has them
+    /// all) or any word suffices (as evaluation runs rank).
+    pub mode: MatchMode,
+    pub syntax: Syntax,
+    pub forms: Forms,
+    /// Expand names with the alias table (`--no-aliases` turns it off).
+    pub aliases: bool,
     /// Compute highlights (not needed for TREC runs).
     pub highlights: bool,
     /// Count every matching passage (`total_hits`); without it only the page is collected.
     pub count: bool,
-    /// Every word in its exact form only (`--exact`).
-    pub exact: bool,
-    /// Expand names with the alias table (`--no-aliases` turns it off).
-    pub aliases: bool,
     /// Say how the query was understood and why each hit scored (`--explain`).
     pub explain: bool,
 }
@@ -73,12 +92,12 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> SearchOptions {
         SearchOptions {
-            any_word: false,
-            plain: false,
+            mode: MatchMode::All,
+            syntax: Syntax::Query,
+            forms: Forms::Stems,
+            aliases: true,
             highlights: true,
             count: true,
-            exact: false,
-            aliases: true,
             explain: false,
         }
     }
@@ -135,31 +154,34 @@ pub struct SearchSession<'i> {
 
 impl<'i> SearchSession<'i> {
     /// A session with the shipped alias table.
-    pub fn new(index: &'i DossierIndex) -> SearchSession<'i> {
+    pub fn new(index: &'i DossierIndex) -> Result<SearchSession<'i>, IndexError> {
         SearchSession::with_aliases(index, AliasTable::builtin())
     }
 
     /// A session with its own alias table.
-    pub fn with_aliases(index: &'i DossierIndex, aliases: AliasTable) -> SearchSession<'i> {
-        SearchSession {
+    pub fn with_aliases(
+        index: &'i DossierIndex,
+        aliases: AliasTable,
+    ) -> Result<SearchSession<'i>, IndexError> {
+        Ok(SearchSession {
             index,
-            searcher: index.searcher(),
+            searcher: index.searcher()?,
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
             aliases,
-        }
+        })
     }
 
     /// Runs `request`.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let options = request.options;
-        let expr = if options.plain {
+        let expr = if options.syntax == Syntax::Plain {
             query::parse_plain(&request.query)?
         } else {
             parse(&request.query)?
         };
         let compile_options = CompileOptions {
             aliases: options.aliases.then_some(&self.aliases),
-            exact: options.exact,
+            exact: options.forms == Forms::Exact,
         };
         let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
             let compiler = Compiler::new(
@@ -190,11 +212,7 @@ impl<'i> SearchSession<'i> {
             };
             Ok(Some((compiled, total, top)))
         };
-        let first = if options.any_word {
-            MatchMode::Any
-        } else {
-            MatchMode::All
-        };
+        let first = options.mode;
         let Some(mut outcome) = run(first)? else {
             return Err(QueryError {
                 message: "the query has no searchable words (only punctuation or symbols)".into(),
@@ -261,7 +279,7 @@ impl<'i> SearchSession<'i> {
 
 /// Runs one `request` against `index`.
 pub fn search(index: &DossierIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-    SearchSession::new(index).search(request)
+    SearchSession::new(index)?.search(request)
 }
 
 /// Any-word fallback applies to a top-level list of plain words that the user did not join with

@@ -1,0 +1,234 @@
+//! The engine: the one API every front end calls (the CLI today, the HTTP server next).
+//!
+//! An [`Engine`] is an open index with its alias table. It answers [`Engine::search`],
+//! [`Engine::show`], [`Engine::document`], [`Engine::stats`], [`Engine::facet`],
+//! [`Engine::batch`] and [`Engine::eval`], and writes with [`ingest`] and [`Engine::remove`].
+//! Everything comes back as data; nothing here prints. Progress and skipped files reach the
+//! caller through an [`IngestObserver`].
+
+pub mod ingest;
+pub mod show;
+
+use std::path::{Path, PathBuf};
+
+use crate::batch::{self, BatchOptions, BatchResult};
+use crate::eval::{self, Evaluation, Qrels, TrecUnit};
+use crate::index::{DossierIndex, FacetCount, FacetError, IndexError, IndexStats};
+use crate::search::{AliasTable, Filter, SearchError, SearchRequest, SearchResults, SearchSession};
+
+pub use ingest::{ingest, ingest_into, IngestObserver, IngestOptions, IngestReport, RemoveOutcome};
+pub use show::{PassageRef, ShowError, Shown};
+
+/// The default index directory, relative to the working directory.
+pub const DEFAULT_INDEX: &str = "index";
+/// The bundled demo corpus, used to build the default index on first use.
+pub const DEMO_FIXTURES: &str = "fixtures";
+
+/// Where the index is and whether the user chose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexLocation {
+    pub dir: PathBuf,
+    /// Neither `--index` nor `DOSSIER_INDEX` was given: the default `./index`.
+    pub is_default: bool,
+}
+
+impl IndexLocation {
+    /// The location given by the user, else the default `./index`.
+    pub fn new(given: Option<PathBuf>) -> IndexLocation {
+        match given {
+            Some(dir) => IndexLocation {
+                dir,
+                is_default: false,
+            },
+            None => IndexLocation {
+                dir: PathBuf::from(DEFAULT_INDEX),
+                is_default: true,
+            },
+        }
+    }
+}
+
+/// An open index and the alias table its searches expand names with.
+pub struct Engine {
+    index: DossierIndex,
+    aliases: AliasTable,
+}
+
+impl Engine {
+    /// Opens the index at `location`. The one exception to "a missing index is an error": the
+    /// default `./index` of a checkout with `./fixtures` is built from the fixtures first (the
+    /// observer hears of it), so the README's first command works on a fresh clone.
+    pub fn open(
+        location: &IndexLocation,
+        observer: &mut dyn IngestObserver,
+    ) -> Result<Engine, IndexError> {
+        let index = match DossierIndex::open(&location.dir) {
+            Err(IndexError::Missing { .. })
+                if location.is_default && Path::new(DEMO_FIXTURES).is_dir() =>
+            {
+                observer.building_demo_index(&location.dir, Path::new(DEMO_FIXTURES));
+                let paths = demo_paths().map_err(|source| IndexError::Io {
+                    dir: DEMO_FIXTURES.to_owned(),
+                    source,
+                })?;
+                ingest(&location.dir, &paths, &IngestOptions::default(), observer)?;
+                DossierIndex::open(&location.dir)?
+            }
+            other => other?,
+        };
+        Ok(Engine::from_index(index))
+    }
+
+    /// An engine on an index already open (an in-RAM index in tests), with the shipped aliases.
+    pub fn from_index(index: DossierIndex) -> Engine {
+        Engine {
+            index,
+            aliases: AliasTable::builtin(),
+        }
+    }
+
+    /// Replaces the alias table (`--aliases FILE` adds groups; `AliasTable::builtin()` is the
+    /// default).
+    pub fn with_aliases(mut self, aliases: AliasTable) -> Engine {
+        self.aliases = aliases;
+        self
+    }
+
+    pub fn index(&self) -> &DossierIndex {
+        &self.index
+    }
+
+    /// A consistent view of the index for any number of searches.
+    pub fn session(&self) -> Result<SearchSession<'_>, IndexError> {
+        SearchSession::with_aliases(&self.index, self.aliases.clone())
+    }
+
+    /// Runs one search on the latest commit.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.session()?.search(request)
+    }
+
+    /// A passage (by id, `path:LINE` or `path ¶N`) with `context` neighbours on each side.
+    pub fn show(&self, reference: &str, context: usize) -> Result<Shown, ShowError> {
+        show::show(&self.index, reference, context)
+    }
+
+    /// Every passage of a document, in order.
+    pub fn document(&self, doc_id: &str) -> Result<Vec<crate::model::Passage>, ShowError> {
+        let passages = self.index.passages_of(doc_id)?;
+        if passages.is_empty() {
+            return Err(ShowError::NoDocument {
+                doc_id: doc_id.to_owned(),
+                index: self.index.display_dir(),
+            });
+        }
+        Ok(passages)
+    }
+
+    /// Documents, passages, size and last ingest.
+    pub fn stats(&self) -> Result<IndexStats, IndexError> {
+        self.index.stats()
+    }
+
+    /// Documents and passages per value of a metadata key, the largest `top` values.
+    pub fn facet(&self, key: &str, top: usize) -> Result<Vec<FacetCount>, FacetError> {
+        self.index.facet(&key.to_lowercase(), top)
+    }
+
+    /// Runs a batch file's queries (`name` picks the format by extension; else the content
+    /// does), with `extra_filters` added to each; lines that are not queries come back as
+    /// error results in their place, everything in file order.
+    pub fn batch(
+        &self,
+        text: &str,
+        name: Option<&str>,
+        options: &BatchOptions,
+        extra_filters: &[Filter],
+    ) -> Result<Vec<BatchResult>, IndexError> {
+        let format = batch::detect_format(name, text);
+        let (mut queries, errors) = batch::parse_queries(text, format);
+        for q in &mut queries {
+            q.filters.extend(extra_filters.iter().cloned());
+        }
+        let session = self.session()?;
+        let mut results = batch::run(&session, queries, options);
+        results.extend(errors.into_iter().map(|e| e.into_result()));
+        results.sort_by_key(|r| r.query.line);
+        Ok(results)
+    }
+
+    /// Runs a batch file's queries as a TREC run of `unit`s and scores it against `qrels`; with
+    /// the batch results, so the caller can report the queries that failed.
+    pub fn eval(
+        &self,
+        qrels: &Qrels,
+        queries: &str,
+        name: Option<&str>,
+        options: &BatchOptions,
+        unit: TrecUnit,
+    ) -> Result<(Evaluation, Vec<BatchResult>), IndexError> {
+        let results = self.batch(queries, name, options, &[])?;
+        let run = eval::Run::from_results(&results, unit);
+        Ok((eval::evaluate(qrels, &run), results))
+    }
+
+    /// Ingests `paths` into this engine's index, in one commit (searches see it at once).
+    pub fn ingest(
+        &self,
+        paths: &[PathBuf],
+        options: &IngestOptions,
+        observer: &mut dyn IngestObserver,
+    ) -> Result<IngestReport, IndexError> {
+        ingest::ingest_into(&self.index, paths, options, observer)
+    }
+
+    /// Removes documents (by id) or files (by path) from the index, in one commit.
+    pub fn remove(&self, targets: &[String]) -> Result<Vec<RemoveOutcome>, IndexError> {
+        ingest::remove(&self.index, targets)
+    }
+}
+
+/// The demo corpus: every directory under `fixtures/` (the files at its top level, such as its
+/// README with the credits, describe the fixtures and are not part of the corpus).
+fn demo_paths() -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(DEMO_FIXTURES)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_in_ram_ingests_searches_and_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("brief.txt");
+        std::fs::write(
+            &file,
+            "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n\nTalks resumed.\n",
+        )
+        .unwrap();
+        let engine = Engine::from_index(DossierIndex::create_in_ram());
+        let report = engine
+            .ingest(&[file.clone()], &IngestOptions::default(), &mut ())
+            .unwrap();
+        assert_eq!((report.added, report.passages), (1, 2));
+        let results = engine.search(&SearchRequest::new("snapback", 10)).unwrap();
+        assert_eq!(results.hits[0].passage.line_start, 3);
+        let cited = format!("{}:3", crate::ingest::doc_id_for(&file));
+        let shown = engine.show(&cited, 1).unwrap();
+        assert_eq!(shown.passage.paragraph, 1);
+        assert_eq!(shown.after[0].text, "Talks resumed.");
+        assert!(matches!(
+            engine.show("nothing", 0),
+            Err(ShowError::BadReference(_))
+        ));
+    }
+}
