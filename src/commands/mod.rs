@@ -104,7 +104,6 @@ pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> ReadOptions
             title: fields.title_field.clone(),
             date: fields.date_field.clone(),
         },
-        ..ReadOptions::default()
     }
 }
 
