@@ -1,15 +1,21 @@
 //! dossier: full-text search over geopolitical commentary that answers with ranked passages and
 //! exact citations.
 //!
-//! The pipeline, one module per stage (arrows only point down it):
+//! The library is layered; a module uses only the layers below it (checked by the test
+//! `layering::modules_use_only_the_layers_below_them`, `cargo test layering`):
 //!
 //! ```text
-//! ingest  files → Document { Passage (lines, bytes, section) }
-//! index   schema + analyzer, add / replace / remove, atomic commits
-//! search  query → tantivy query → ranked hits → highlights
-//! batch   many queries in parallel on one view of the index; eval scores runs on qrels
-//! output  hits → text | json | jsonl | csv | tsv | trec | markdown (printing lives here only)
+//! engine   output     front-end API (every CLI command and the server call the engine) | printers
+//!   eval              scores TREC runs on qrels
+//!   batch             many queries in parallel on one view of the index
+//!   search            query → tantivy query → ranked hits → highlights
+//! ingest   index      files → Documents of Passages | schema, analyzer, writes, reads
+//!   model             plain data: Passage, Document, Meta, Layout, Date, Period
 //! ```
+//!
+//! `ingest` and `index` never use each other; `engine` and `output` never use each other;
+//! printing and argument parsing live in the binary (`src/main.rs`, `src/commands/`) and in
+//! `output` only.
 //!
 //! ```
 //! use dossier::{index::DossierIndex, ingest, search};
@@ -40,6 +46,97 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod search;
+
+/// The layer rule of the module docs, checked on the source.
+#[cfg(test)]
+mod layering {
+    use std::path::Path;
+
+    /// Each top-level module and the modules it may use.
+    const LAYERS: &[(&str, &[&str])] = &[
+        ("model", &[]),
+        ("ingest", &["model"]),
+        ("index", &["model"]),
+        ("search", &["model", "index"]),
+        ("batch", &["model", "search"]),
+        ("eval", &["model", "search", "batch"]),
+        (
+            "engine",
+            &["model", "ingest", "index", "search", "batch", "eval"],
+        ),
+        ("output", &["model", "index", "search", "batch", "eval"]),
+    ];
+
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src is readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The top-level modules a line of code names as `crate::<module>`.
+    fn uses(line: &str) -> Vec<&str> {
+        line.match_indices("crate::")
+            .map(|(at, _)| {
+                let rest = &line[at + "crate::".len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn modules_use_only_the_layers_below_them() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut violations = Vec::new();
+        for (module, allowed) in LAYERS {
+            let mut files = Vec::new();
+            let dir = src.join(module);
+            if dir.is_dir() {
+                sources(&dir, &mut files);
+            } else {
+                files.push(src.join(format!("{module}.rs")));
+            }
+            assert!(!files.is_empty(), "module {module} has sources");
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("a source file");
+                for (i, line) in text.lines().enumerate() {
+                    let code = line.trim_start();
+                    if code.starts_with("//") {
+                        continue;
+                    }
+                    if code.contains("super::super::super") || code.contains("dossier::") {
+                        violations.push(format!("{}:{}: {code}", file.display(), i + 1));
+                    }
+                    for used in uses(code) {
+                        if used != *module && used != "testing" && !allowed.contains(&used) {
+                            violations.push(format!(
+                                "{}:{}: {module} uses {used}",
+                                file.display(),
+                                i + 1
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+    }
+
+    #[test]
+    fn the_check_sees_a_use() {
+        assert_eq!(
+            uses("use crate::index::{DossierIndex, X}; crate::model::Passage"),
+            ["index", "model"]
+        );
+    }
+}
 
 /// Helpers shared by the unit tests.
 #[cfg(test)]

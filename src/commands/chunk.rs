@@ -3,6 +3,7 @@
 use std::io::{self, BufWriter, Write};
 
 use dossier::ingest::{read_paths, Item};
+use dossier::output::json::PassageJson;
 use dossier::output::text::write_chunked_document;
 
 use super::{read_options, Status};
@@ -19,7 +20,7 @@ pub fn run(args: &ChunkArgs) -> anyhow::Result<Status> {
             Item::Document(doc) => match args.format {
                 ChunkFormat::Jsonl => {
                     for passage in &doc.passages {
-                        serde_json::to_writer(&mut out, passage)?;
+                        serde_json::to_writer(&mut out, &PassageJson::new(passage))?;
                         writeln!(out)?;
                     }
                 }

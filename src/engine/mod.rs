@@ -217,7 +217,11 @@ mod tests {
         .unwrap();
         let engine = Engine::from_index(DossierIndex::create_in_ram());
         let report = engine
-            .ingest(std::slice::from_ref(&file), &IngestOptions::default(), &mut ())
+            .ingest(
+                std::slice::from_ref(&file),
+                &IngestOptions::default(),
+                &mut (),
+            )
             .unwrap();
         assert_eq!((report.added, report.passages), (1, 2));
         let results = engine.search(&SearchRequest::new("snapback", 10)).unwrap();

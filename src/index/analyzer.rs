@@ -33,6 +33,10 @@ pub const ANALYZER_NAME: &str = "dossier_en";
 /// title repeats on every passage of its document; exact matching is for the text).
 pub const HEADING_ANALYZER_NAME: &str = "dossier_en_heading";
 
+/// The characters that join the parts of a compound (`snap-back`): hyphen-minus, hyphen and
+/// non-breaking hyphen. Dashes (`–`, `—`) and slashes separate words.
+pub const HYPHENS: &[char] = &['-', '‐', '‑'];
+
 /// Words longer than this (in bytes) are not indexed: they are never words an analyst types.
 const MAX_WORD_BYTES: usize = 64;
 
@@ -53,7 +57,53 @@ pub struct Word {
     pub acronym: Option<String>,
     /// Joined to the previous word by a hyphen (`back` in `snap-back`).
     pub hyphen_before: bool,
+    /// Written with dots (`U.S.`): an acronym in any text, capitals or not.
+    pub dotted: bool,
 }
+
+impl Word {
+    /// The term a query searches for this word. Dots make an acronym in any query; capitals
+    /// only where the query is not written in capitals throughout.
+    pub fn query_term(self, form: QueryForm) -> String {
+        match (form, self.acronym) {
+            (QueryForm::Stem { acronyms }, Some(acronym)) if acronyms || self.dotted => acronym,
+            (QueryForm::Stem { .. }, _) => self.stem,
+            (QueryForm::Exact, Some(acronym)) => acronym,
+            (QueryForm::Exact, None) => self.exact,
+        }
+    }
+
+    /// An English function word (`the`, `of`, `what`), common to nearly every passage and so no
+    /// help in ranking. `US` and `U.S.` (the acronym) are not stop words; `us` is.
+    pub fn is_stopword(&self) -> bool {
+        let letters = self.exact.bytes().all(|b| b.is_ascii_lowercase());
+        letters
+            && STOPWORDS.binary_search(&self.exact.as_str()).is_ok()
+            && !self
+                .acronym
+                .as_deref()
+                .is_some_and(|a| ACRONYMS_NOT_STOPWORDS.contains(&a))
+    }
+}
+
+/// English function words: common to nearly every passage, so no help in ranking.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "done", "during", "each", "few",
+    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
+    "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me", "might", "more",
+    "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+    "other", "others", "our", "ours", "out", "over", "own", "same", "shall", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very",
+    "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom",
+    "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours",
+];
+
+/// Acronyms whose lower-case form is a stop word but which name something (`US`, the country,
+/// beside `us`, the pronoun).
+const ACRONYMS_NOT_STOPWORDS: &[&str] = &["US"];
 
 /// A term of the index analysis, with where it sits (several terms can share a position).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +203,7 @@ impl WordAnalyzer {
                 let acronym = last.acronym.get_or_insert(first);
                 acronym.push_str(&segment.to_uppercase());
                 last.end = end;
+                last.dotted = true;
                 last.exact.push_str(&segment.to_lowercase());
                 last.stem.clone_from(&last.exact);
                 prev_end = end;
@@ -162,7 +213,7 @@ impl WordAnalyzer {
             if n == out.len() {
                 out.push(Word::default());
             }
-            let hyphen_before = n > 0 && matches!(gap, "-" | "‐" | "‑");
+            let hyphen_before = n > 0 && gap.chars().count() == 1 && gap.starts_with(HYPHENS);
             let w = &mut out[n];
             w.exact.clear();
             normalize_word(segment, &mut w.exact);
@@ -192,6 +243,7 @@ impl WordAnalyzer {
             w.start = start;
             w.end = end;
             w.hyphen_before = hyphen_before;
+            w.dotted = segment.contains('.');
             n += 1;
         }
         n
@@ -249,35 +301,26 @@ impl WordAnalyzer {
         }
     }
 
-    /// The terms to search for the words of `text`: one position per word, with the terms
-    /// accepted there.
-    pub fn query_terms(&mut self, text: &str, form: QueryForm) -> Vec<Vec<String>> {
+    /// The words of `text`, analysed (a query word, phrase or name).
+    pub fn analyze(&mut self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
         let n = self.words(text, &mut words);
         words.truncate(n);
         words
+    }
+
+    /// The terms to search for the words of `text`: one position per word, with the terms
+    /// accepted there.
+    pub fn query_terms(&mut self, text: &str, form: QueryForm) -> Vec<Vec<String>> {
+        self.analyze(text)
             .into_iter()
-            .map(|w| {
-                // Dots make an acronym in any query; capitals only where the query is not
-                // written in capitals throughout.
-                let dotted = text[w.start..w.end].contains('.');
-                let term = match (form, w.acronym) {
-                    (QueryForm::Stem { acronyms }, Some(acronym)) if acronyms || dotted => acronym,
-                    (QueryForm::Stem { .. }, _) => w.stem,
-                    (QueryForm::Exact, Some(acronym)) => acronym,
-                    (QueryForm::Exact, None) => w.exact,
-                };
-                vec![term]
-            })
+            .map(|w| vec![w.query_term(form)])
             .collect()
     }
 
     /// The exact (unstemmed) forms of the words of `text`, for prefixes and fuzzy matching.
     pub fn exact_forms(&mut self, text: &str) -> Vec<String> {
-        let mut words = Vec::new();
-        let n = self.words(text, &mut words);
-        words.truncate(n);
-        words.into_iter().map(|w| w.exact).collect()
+        self.analyze(text).into_iter().map(|w| w.exact).collect()
     }
 
     /// The English (Porter2) stem of a lower-case word, cached.
@@ -319,8 +362,11 @@ fn stem_into(cache: &mut Cache, word: &str, out: &mut String) {
     cache.insert(word.to_owned(), stem.into_owned());
 }
 
-/// Text written in capitals throughout (hardly any lower-case letters among many cased ones).
-fn is_all_caps(text: &str) -> bool {
+/// Text written in capitals throughout, where capitals are no sign of acronyms: hardly any
+/// lower-case letters among many capitals (a TIME 1963 cable), or three words or more without
+/// a lower-case letter (`KENNEDY PRESSURE ON DIEM`). The one rule for passages, headings and
+/// queries alike.
+pub fn is_all_caps(text: &str) -> bool {
     let (mut upper, mut lower) = (0usize, 0usize);
     if text.is_ascii() {
         for b in text.bytes() {
@@ -333,7 +379,16 @@ fn is_all_caps(text: &str) -> bool {
             lower += usize::from(c.is_lowercase());
         }
     }
-    upper >= 20 && lower * 10 <= upper
+    if upper >= 20 && lower * 10 <= upper {
+        return true;
+    }
+    lower == 0
+        && upper > 0
+        && text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .nth(2)
+            .is_some()
 }
 
 /// `US`, `UN`, `E3`: two or three capitals (digits allowed) with at least one letter.
@@ -628,6 +683,68 @@ mod tests {
         assert_eq!(stems("Iran–US"), ["iran", "US"]);
         assert_eq!(stems("Iran/US"), ["iran", "US"]);
         assert!(stems("— … !").is_empty());
+    }
+
+    /// Index side and query side agree on every word rule: a query for a text finds that text.
+    /// Each row: a text, whether it is written in capitals throughout, and which of its words
+    /// are stop words.
+    #[test]
+    fn index_side_and_query_side_agree_on_every_rule() {
+        let rows: &[(&str, bool, &[&str])] = &[
+            // Acronyms: capitals in mixed-case text, dots anywhere; the pronoun is a word.
+            ("US sanctions on the UN", false, &["on", "the"]),
+            ("let us go", false, &["us"]),
+            ("U.S. policy and U. S. aid", false, &["and"]),
+            // All caps: capitals mark nothing but dotted acronyms.
+            ("KENNEDY PRESSURE ON DIEM", true, &["ON"]),
+            // `US` in capitals is never a stop word, not even in a text in capitals.
+            (
+                "THE U.S . FIRST PROPOSED TO HELP US AND NATO IN THE WAR",
+                true,
+                &["THE", "TO", "AND", "IN", "THE"],
+            ),
+            ("US UK", false, &[]),
+            // Hyphens join compounds; dashes and slashes separate words.
+            ("the snap-back clause", false, &["the"]),
+            ("Iran–US talks and Iran/US ties", false, &["and"]),
+            // Apostrophes and possessives.
+            ("Iran’s and Khamene'i's words", false, &["and"]),
+        ];
+        for &(text, caps, stopwords) in rows {
+            assert_eq!(is_all_caps(text), caps, "all caps: {text}");
+            let mut analyzer = WordAnalyzer::default();
+            let index = analyzer.index_tokens(text);
+            let words = analyzer.analyze(text);
+            for w in &words {
+                let term = w.clone().query_term(QueryForm::Stem { acronyms: !caps });
+                assert!(
+                    index
+                        .iter()
+                        .any(|t| t.term == term && t.position == w.position),
+                    "{text}: the query term {term} of `{}` is not indexed there: {index:?}",
+                    &text[w.start..w.end]
+                );
+            }
+            // In capitals throughout, a plain word is no acronym on either side.
+            if caps {
+                for w in words.iter().filter(|w| !w.dotted) {
+                    let upper = w.exact.to_uppercase();
+                    assert!(
+                        !index
+                            .iter()
+                            .any(|t| t.term == upper && t.position == w.position),
+                        "{text}: `{upper}` indexed as an acronym"
+                    );
+                }
+            }
+            // Stop words are decided on each word alone, as a query word is.
+            let stops: Vec<&str> = words
+                .iter()
+                .filter(|w| analyzer.analyze(&text[w.start..w.end])[0].is_stopword())
+                .map(|w| &text[w.start..w.end])
+                .collect();
+            assert_eq!(stops, stopwords, "stop words of {text}");
+        }
     }
 
     /// The ASCII fast path of [`words`] agrees with `unicode-segmentation` everywhere.

@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -11,14 +11,13 @@ pub mod date;
 pub mod layout;
 pub mod meta;
 
-use serde::{Deserialize, Serialize};
-
 pub use date::{Date, Period, Precision};
 pub use layout::Layout;
 pub use meta::Meta;
 
-/// One paragraph-sized passage with its exact citation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One paragraph-sized passage with its exact citation. (Its JSON form is
+/// `output::json::PassageJson`, the documented wire format.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
     /// `<doc_id>#<paragraph>` or `<doc_id>#<paragraph>.<part>`: unique in the index, stable
     /// across re-ingests of the same file.
@@ -74,7 +73,7 @@ pub fn passage_number(paragraph: u64, part: Option<u32>) -> String {
 /// A source document, chunked and ready to be indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    /// Stable identifier: the path as given, normalised (see [`crate::ingest::doc_id_for`]), or a
+    /// Stable identifier: the path as given, normalised (see `ingest::doc_id_for`), or a
     /// feed record's id.
     pub doc_id: String,
     /// The file the passages cite.

@@ -66,7 +66,7 @@ fn write_jsonl<W: Write>(out: &mut W, results: &[BatchResult]) -> io::Result<()>
                 query: &q.query,
                 line: q.line,
                 total_hits: Some(res.total_hits),
-                match_mode: Some(if res.fallback { "any" } else { "all" }),
+                match_mode: Some(super::json::match_mode(res)),
                 hits: Some(res.hits.iter().map(HitJson::new).collect()),
                 error: None,
             },

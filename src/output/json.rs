@@ -1,10 +1,55 @@
 //! The JSON wire format: the stable contract of `--format json|jsonl` (and of the HTTP API to
-//! come). Field names and shapes here are documented in the README; change them only additively.
+//! come). These structs are the contract, built from the engine's data; field names and shapes
+//! are documented in the README and pinned by the golden tests below. Change them only
+//! additively.
 
 use serde::Serialize;
 
-use crate::model::Passage;
+use super::explain;
+use crate::model::{Meta, Passage};
 use crate::search::{Hit, HitExplanation, SearchResults};
+
+/// A passage record: its id, document, citation (path, lines, bytes, field) and text.
+#[derive(Debug, Serialize)]
+pub struct PassageJson<'a> {
+    pub passage_id: &'a str,
+    pub doc_id: &'a str,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    pub paragraph: u64,
+    pub part: Option<u32>,
+    pub source_paragraph: Option<&'a str>,
+    pub path: &'a str,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub byte_start: u64,
+    pub byte_end: u64,
+    pub field: Option<&'a str>,
+    pub meta: &'a Meta,
+    pub text: &'a str,
+}
+
+impl<'a> PassageJson<'a> {
+    pub fn new(p: &'a Passage) -> PassageJson<'a> {
+        PassageJson {
+            passage_id: &p.passage_id,
+            doc_id: &p.doc_id,
+            title: &p.title,
+            section: p.section.as_deref(),
+            paragraph: p.paragraph,
+            part: p.part,
+            source_paragraph: p.source_paragraph.as_deref(),
+            path: &p.path,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            byte_start: p.byte_start,
+            byte_end: p.byte_end,
+            field: p.field.as_deref(),
+            meta: &p.meta,
+            text: &p.text,
+        }
+    }
+}
 
 /// `dossier search --format json`: the whole answer.
 #[derive(Debug, Serialize)]
@@ -15,15 +60,33 @@ pub struct SearchJson<'a> {
     pub match_mode: &'static str,
     /// With `--explain`: how the query was understood.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explain: Option<QueryExplainJson<'a>>,
+    pub explain: Option<QueryExplainJson>,
     pub hits: Vec<HitJson<'a>>,
 }
 
-/// `explain` of the search JSON: the query as understood.
+/// `explain` of the search JSON: the query as understood, in words.
 #[derive(Debug, Serialize)]
-pub struct QueryExplainJson<'a> {
-    pub understood: &'a [String],
+pub struct QueryExplainJson {
+    pub understood: Vec<String>,
     pub fallback: bool,
+}
+
+/// `explain` of a hit: its score, what matched (in words) and the words of its text that did.
+#[derive(Debug, Serialize)]
+pub struct HitExplainJson<'a> {
+    pub score: f32,
+    pub matched: Vec<String>,
+    pub in_text: &'a [String],
+}
+
+impl<'a> HitExplainJson<'a> {
+    pub fn new(why: &'a HitExplanation) -> HitExplainJson<'a> {
+        HitExplainJson {
+            score: why.score,
+            matched: why.matched.iter().map(explain::matched_part).collect(),
+            in_text: &why.in_text,
+        }
+    }
 }
 
 /// One hit: rank, score, every passage-record field, and highlights as byte ranges into `text`.
@@ -32,11 +95,11 @@ pub struct HitJson<'a> {
     pub rank: usize,
     pub score: f32,
     #[serde(flatten)]
-    pub passage: &'a Passage,
+    pub passage: PassageJson<'a>,
     pub highlights: Vec<[usize; 2]>,
     /// With `--explain`: why the hit scored as it did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explain: Option<&'a HitExplanation>,
+    pub explain: Option<HitExplainJson<'a>>,
 }
 
 impl<'a> HitJson<'a> {
@@ -44,10 +107,19 @@ impl<'a> HitJson<'a> {
         HitJson {
             rank: hit.rank,
             score: hit.score,
-            passage: &hit.passage,
+            passage: PassageJson::new(&hit.passage),
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
-            explain: hit.explanation.as_ref(),
+            explain: hit.explanation.as_ref().map(HitExplainJson::new),
         }
+    }
+}
+
+/// `"all"` or `"any"` (after the any-word fallback).
+pub fn match_mode(results: &SearchResults) -> &'static str {
+    if results.fallback {
+        "any"
+    } else {
+        "all"
     }
 }
 
@@ -56,9 +128,9 @@ impl<'a> SearchJson<'a> {
         SearchJson {
             query: &results.query,
             total_hits: results.total_hits,
-            match_mode: if results.fallback { "any" } else { "all" },
-            explain: results.explained.then_some(QueryExplainJson {
-                understood: &results.understood,
+            match_mode: match_mode(results),
+            explain: results.explained.then(|| QueryExplainJson {
+                understood: results.understood.iter().map(explain::note).collect(),
                 fallback: results.fallback,
             }),
             hits: results.hits.iter().map(HitJson::new).collect(),
@@ -69,7 +141,127 @@ impl<'a> SearchJson<'a> {
 /// `dossier show --format json`: a passage and its neighbours.
 #[derive(Debug, Serialize)]
 pub struct ShowJson<'a> {
-    pub passage: &'a Passage,
-    pub before: &'a [Passage],
-    pub after: &'a [Passage],
+    pub passage: PassageJson<'a>,
+    pub before: Vec<PassageJson<'a>>,
+    pub after: Vec<PassageJson<'a>>,
+}
+
+impl<'a> ShowJson<'a> {
+    pub fn new(passage: &'a Passage, before: &'a [Passage], after: &'a [Passage]) -> ShowJson<'a> {
+        ShowJson {
+            passage: PassageJson::new(passage),
+            before: before.iter().map(PassageJson::new).collect(),
+            after: after.iter().map(PassageJson::new).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Engine, IngestOptions};
+    use crate::index::{DossierIndex, IndexStats};
+    use crate::output::{self, text::Style, Format};
+    use crate::search::SearchRequest;
+
+    /// A two-paragraph brief in an in-RAM engine; its path in citations is `path`.
+    fn engine(dir: &std::path::Path) -> (Engine, String) {
+        let file = dir.join("brief.txt");
+        std::fs::write(
+            &file,
+            "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n\nTalks resumed.\n",
+        )
+        .unwrap();
+        let engine = Engine::from_index(DossierIndex::create_in_ram());
+        engine
+            .ingest(
+                std::slice::from_ref(&file),
+                &IngestOptions::default(),
+                &mut (),
+            )
+            .unwrap();
+        (engine, crate::ingest::doc_id_for(&file))
+    }
+
+    /// The exact JSON of a search, a show and a stats call: the wire contract.
+    #[test]
+    fn the_json_of_search_show_and_stats_is_pinned() {
+        let dir = tempfile::tempdir().unwrap();
+        let (engine, path) = engine(dir.path());
+        let results = engine.search(&SearchRequest::new("mechanism", 10)).unwrap();
+        let mut out = Vec::new();
+        output::write_results(&mut out, &results, Format::Json, &Style::default()).unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let score = json["hits"][0]["score"].take();
+        assert!(score.as_f64().unwrap() > 0.0);
+        let expected = serde_json::json!({
+            "query": "mechanism",
+            "total_hits": 1,
+            "match_mode": "all",
+            "hits": [{
+                "rank": 1,
+                "score": null,
+                "passage_id": format!("{path}#1"),
+                "doc_id": path,
+                "title": "Snapback, explained",
+                "section": null,
+                "paragraph": 1,
+                "part": null,
+                "source_paragraph": null,
+                "path": path,
+                "line_start": 3,
+                "line_end": 3,
+                "byte_start": 21,
+                "byte_end": 61,
+                "field": null,
+                "meta": {},
+                "text": "The E3 triggered the snapback mechanism.",
+                "highlights": [[30, 39]],
+            }],
+        });
+        assert_eq!(json, expected);
+        let keys: Vec<&String> = json["hits"][0].as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 18, "{keys:?}");
+
+        let shown = engine.show(&format!("{path}#2"), 1).unwrap();
+        let mut out = Vec::new();
+        output::write_passage(
+            &mut out,
+            &shown.passage,
+            &shown.before,
+            &shown.after,
+            Format::Json,
+            &Style::default(),
+        )
+        .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["passage"]["text"], "Talks resumed.");
+        assert_eq!(json["passage"]["line_start"], 5);
+        assert_eq!(json["before"][0]["passage_id"], format!("{path}#1"));
+        assert_eq!(json["after"], serde_json::json!([]));
+
+        let stats = IndexStats {
+            index: "index".into(),
+            documents: 1,
+            passages: 2,
+            segments: 1,
+            size_bytes: 2048,
+            last_ingest: Some("2026-12-01T20:00:00Z".into()),
+            schema_version: 7,
+        };
+        let mut out = Vec::new();
+        output::stats::write_stats(&mut out, &stats, true).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{
+  "index": "index",
+  "documents": 1,
+  "passages": 2,
+  "segments": 1,
+  "size_bytes": 2048,
+  "last_ingest": "2026-12-01T20:00:00Z",
+  "schema_version": 7
+}
+"#
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod eval;
+pub mod explain;
 pub mod json;
 pub mod stats;
 pub mod text;
@@ -58,11 +59,7 @@ pub fn write_passage<W: Write>(
     match format {
         Format::Text => text::write_passage(out, passage, before, after, style),
         Format::Json | Format::Jsonl => {
-            let show = json::ShowJson {
-                passage,
-                before,
-                after,
-            };
+            let show = json::ShowJson::new(passage, before, after);
             if format == Format::Json {
                 serde_json::to_writer_pretty(&mut *out, &show)?;
             } else {

@@ -96,8 +96,8 @@ pub fn write_results<W: Write>(
 ) -> io::Result<()> {
     if results.explained {
         writeln!(out, "{}", style.paint(BOLD, "query understood as:"))?;
-        for line in &results.understood {
-            writeln!(out, "  {line}")?;
+        for note in &results.understood {
+            writeln!(out, "  {}", super::explain::note(note))?;
         }
         writeln!(out)?;
     }
@@ -129,7 +129,11 @@ pub fn write_results<W: Write>(
                 if why.matched.is_empty() {
                     "filters only".to_owned()
                 } else {
-                    why.matched.join("; ")
+                    why.matched
+                        .iter()
+                        .map(super::explain::matched_part)
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 }
             )?;
             if !why.in_text.is_empty() {

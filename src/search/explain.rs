@@ -6,7 +6,8 @@ use serde::Serialize;
 use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, DocSet, Searcher};
 
-use super::compile::ScoredPart;
+use super::compile::score::FieldKind;
+use super::compile::{Alternative, ScoredPart};
 use crate::model::Passage;
 
 /// The reasons for one hit's score.
@@ -14,10 +15,18 @@ use crate::model::Passage;
 pub struct HitExplanation {
     /// The passage's score.
     pub score: f32,
-    /// What matched, best contribution first: `text: sanction (as typed) → 4.210`.
-    pub matched: Vec<String>,
+    /// What matched, best contribution first (`text: sanction (as typed) → 4.210` in words).
+    pub matched: Vec<MatchedPart>,
     /// The words of the passage text that matched (its highlights).
     pub in_text: Vec<String>,
+}
+
+/// One part of the query that matched the hit, and what it added to the score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MatchedPart {
+    pub field: FieldKind,
+    pub alternative: Alternative,
+    pub score: f32,
 }
 
 /// Explains the score of the hit at `addr` from the query's scored parts: what each matched
@@ -30,17 +39,18 @@ pub fn explain_hit(
     passage: &Passage,
     highlights: &[(usize, usize)],
 ) -> HitExplanation {
-    let mut matched: Vec<(String, f32)> = parts
+    let mut matched: Vec<MatchedPart> = parts
         .iter()
         .filter_map(|part| {
             let value = part_score(part, searcher, addr)?;
-            Some((
-                format!("{} → {:.3}", part.label, value * part.weight),
-                value * part.weight,
-            ))
+            Some(MatchedPart {
+                field: part.field,
+                alternative: part.alternative.clone(),
+                score: value * part.weight,
+            })
         })
         .collect();
-    matched.sort_by(|a, b| b.1.total_cmp(&a.1));
+    matched.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut in_text: Vec<String> = highlights
         .iter()
         .map(|&(s, e)| passage.text[s..e].to_owned())
@@ -48,7 +58,7 @@ pub fn explain_hit(
     in_text.dedup();
     HitExplanation {
         score,
-        matched: matched.into_iter().map(|(line, _)| line).collect(),
+        matched,
         in_text,
     }
 }

@@ -20,9 +20,9 @@ use crate::index::analyzer::WordAnalyzer;
 use crate::index::{DossierIndex, IndexError};
 use crate::model::Passage;
 pub use aliases::AliasTable;
-pub use compile::MatchMode;
 use compile::{CompileOptions, Compiled, Compiler};
-pub use explain::HitExplanation;
+pub use compile::{MatchMode, Note};
+pub use explain::{HitExplanation, MatchedPart};
 pub use filter::{Filter, FilterError};
 pub use query::{parse, QueryError, QueryExpr};
 
@@ -125,8 +125,8 @@ pub struct SearchResults {
     pub total_hits: usize,
     /// True when no passage had every word and any-word matching was used instead.
     pub fallback: bool,
-    /// How each part of the query was understood (expansions, aliases, forms), in words.
-    pub understood: Vec<String>,
+    /// How each part of the query was understood (expansions, aliases, forms, the fallback).
+    pub understood: Vec<Note>,
     /// Whether `--explain` was asked for (hits then carry their explanations).
     pub explained: bool,
     pub hits: Vec<Hit>,
@@ -174,46 +174,12 @@ impl<'i> SearchSession<'i> {
     /// Runs `request`.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let options = request.options;
-        let expr = if options.syntax == Syntax::Plain {
-            query::parse_plain(&request.query)?
-        } else {
-            parse(&request.query)?
-        };
-        let compile_options = CompileOptions {
-            aliases: options.aliases.then_some(&self.aliases),
-            exact: options.forms == Forms::Exact,
-        };
-        let run = |mode: MatchMode| -> Result<Option<(Compiled, usize, Vec<_>)>, SearchError> {
-            let compiler = Compiler::new(
-                &self.searcher,
-                *self.index.fields(),
-                &self.meta_keys,
-                compile_options,
-            );
-            let Some(compiled) = compiler.compile(&request.query, &expr, &request.filters, mode)?
-            else {
-                return Ok(None);
-            };
-            let top = TopDocs::with_limit(request.limit.max(1))
-                .and_offset(request.offset)
-                .order_by_score();
-            let error = |e| IndexError::Tantivy {
-                dir: self.index.display_dir(),
-                source: e,
-            };
-            let (top, total) = if options.count {
-                self.searcher
-                    .search(&compiled.query, &(top, Count))
-                    .map_err(error)?
-            } else {
-                let top = self.searcher.search(&compiled.query, &top).map_err(error)?;
-                let total = top.len() + request.offset;
-                (top, total)
-            };
-            Ok(Some((compiled, total, top)))
+        let expr = match options.syntax {
+            Syntax::Plain => query::parse_plain(&request.query)?,
+            Syntax::Query => parse(&request.query)?,
         };
         let first = options.mode;
-        let Some(mut outcome) = run(first)? else {
+        let Some(mut ranked) = self.rank(request, &expr, first)? else {
             return Err(QueryError {
                 message: "the query has no searchable words (only punctuation or symbols)".into(),
                 column: 1,
@@ -221,60 +187,116 @@ impl<'i> SearchSession<'i> {
             .into());
         };
         let mut fallback = false;
-        if outcome.1 == 0 && first == MatchMode::All && can_fall_back(&expr) {
-            if let Some(any) = run(MatchMode::Any)? {
-                fallback = any.1 > 0;
+        if ranked.total == 0 && first == MatchMode::All && can_fall_back(&expr) {
+            if let Some(any) = self.rank(request, &expr, MatchMode::Any)? {
+                fallback = any.total > 0;
                 if fallback {
-                    outcome = any;
+                    ranked = any;
                 }
             }
         }
-        let (compiled, total_hits, top) = outcome;
-        let mut analyzer = WordAnalyzer::default();
-        let mut hits = Vec::with_capacity(top.len());
-        if request.limit > 0 {
-            for (i, (score, addr)) in top.into_iter().enumerate() {
-                let passage = self.index.load_passage(&self.searcher, addr)?;
-                let highlights = if options.highlights || options.explain {
-                    let tokens = analyzer.index_tokens(&passage.text);
-                    highlight::highlight(&tokens, &compiled.matchers)
-                } else {
-                    Vec::new()
-                };
-                let explanation = options.explain.then(|| {
-                    explain::explain_hit(
-                        score,
-                        &compiled.parts,
-                        &self.searcher,
-                        addr,
-                        &passage,
-                        &highlights,
-                    )
-                });
-                hits.push(Hit {
-                    rank: request.offset + i + 1,
-                    score,
-                    passage,
-                    highlights,
-                    explanation,
-                });
-            }
-        }
-        let mut understood = compiled.notes;
+        let hits = self.hits(request, &ranked)?;
+        let mut understood = ranked.compiled.notes;
         if fallback {
-            understood.push(
-                "no passage has every word: ranked by any of them (the any-word fallback)".into(),
-            );
+            understood.push(Note::Fallback);
         }
         Ok(SearchResults {
             query: request.query.clone(),
-            total_hits,
+            total_hits: ranked.total,
             fallback,
             understood,
             explained: options.explain,
             hits,
         })
     }
+
+    /// Compiles the query for `mode` and collects its page of hits; `None` when the query has
+    /// nothing to search for.
+    fn rank(
+        &self,
+        request: &SearchRequest,
+        expr: &QueryExpr,
+        mode: MatchMode,
+    ) -> Result<Option<Ranked>, SearchError> {
+        let compile_options = CompileOptions {
+            aliases: request.options.aliases.then_some(&self.aliases),
+            exact: request.options.forms == Forms::Exact,
+        };
+        let compiler = Compiler::new(
+            &self.searcher,
+            *self.index.fields(),
+            &self.meta_keys,
+            compile_options,
+        );
+        let Some(compiled) = compiler.compile(expr, &request.filters, mode)? else {
+            return Ok(None);
+        };
+        let top = TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_score();
+        let error = |e| IndexError::Tantivy {
+            dir: self.index.display_dir(),
+            source: e,
+        };
+        let (top, total) = if request.options.count {
+            self.searcher
+                .search(&compiled.query, &(top, Count))
+                .map_err(error)?
+        } else {
+            let top = self.searcher.search(&compiled.query, &top).map_err(error)?;
+            let total = top.len() + request.offset;
+            (top, total)
+        };
+        Ok(Some(Ranked {
+            compiled,
+            total,
+            top,
+        }))
+    }
+
+    /// The page's passages with their highlights and explanations.
+    fn hits(&self, request: &SearchRequest, ranked: &Ranked) -> Result<Vec<Hit>, SearchError> {
+        let options = request.options;
+        let mut analyzer = WordAnalyzer::default();
+        let mut hits = Vec::with_capacity(ranked.top.len());
+        if request.limit == 0 {
+            return Ok(hits);
+        }
+        for (i, &(score, addr)) in ranked.top.iter().enumerate() {
+            let passage = self.index.load_passage(&self.searcher, addr)?;
+            let highlights = if options.highlights || options.explain {
+                let tokens = analyzer.index_tokens(&passage.text);
+                highlight::highlight(&tokens, &ranked.compiled.matchers)
+            } else {
+                Vec::new()
+            };
+            let explanation = options.explain.then(|| {
+                explain::explain_hit(
+                    score,
+                    &ranked.compiled.parts,
+                    &self.searcher,
+                    addr,
+                    &passage,
+                    &highlights,
+                )
+            });
+            hits.push(Hit {
+                rank: request.offset + i + 1,
+                score,
+                passage,
+                highlights,
+                explanation,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// A compiled query with its count and its page of (score, address) pairs.
+struct Ranked {
+    compiled: Compiled,
+    total: usize,
+    top: Vec<(f32, tantivy::DocAddress)>,
 }
 
 /// Runs one `request` against `index`.

@@ -83,6 +83,44 @@ pub enum QueryExpr {
     Or(Vec<QueryExpr>),
 }
 
+impl QueryExpr {
+    /// The words the query searches for (words, phrases, prefixes and fuzzy words, without
+    /// operators, field names or filters), separated by spaces: what the analyzer judges
+    /// whether the query is written in capitals throughout.
+    pub fn words_text(&self) -> String {
+        let mut out = String::new();
+        self.collect_words(&mut out);
+        out
+    }
+
+    fn collect_words(&self, out: &mut String) {
+        match self {
+            QueryExpr::Leaf(leaf) => {
+                let text = match &leaf.kind {
+                    LeafKind::Word(w) | LeafKind::Prefix(w) => w,
+                    LeafKind::Phrase { text, .. } => text,
+                    LeafKind::Fuzzy { word, .. } => word,
+                    LeafKind::Filter { .. } => return,
+                };
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(text);
+            }
+            QueryExpr::And { clauses, .. } => {
+                for (_, clause) in clauses {
+                    clause.collect_words(out);
+                }
+            }
+            QueryExpr::Or(alternatives) => {
+                for alternative in alternatives {
+                    alternative.collect_words(out);
+                }
+            }
+        }
+    }
+}
+
 /// A query the parser cannot read, with the 1-based character column of the problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at column {column})")]

@@ -1,0 +1,547 @@
+//! From the parsed query to a tantivy query, in three parts:
+//! - [`expand`]: each leaf as the alternatives it can match (data, tested on a fake index);
+//! - [`score`]: the scoring policy (fields and their weights, the weight of common words);
+//! - this module: the tantivy query built from the expression and its alternatives, with the
+//!   [`Matcher`]s for highlights, the [`ScoredPart`]s for `--explain` and a [`Note`] per leaf
+//!   saying how it was understood.
+//!
+//! Stop words, all-caps and acronyms are the analyzer's rules; this module only asks.
+
+pub mod expand;
+pub mod score;
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde::Serialize;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use super::aliases::{AliasTable, MAX_NAME_WORDS};
+use super::filter::{Filter, FilterError};
+use super::highlight::Matcher;
+use super::query::{Leaf, LeafKind, Occur, QueryError, QueryExpr, Scope};
+use super::SearchError;
+use crate::index::analyzer::is_all_caps;
+use crate::index::Fields;
+pub use expand::{Alternative, Expander, TermStats, Why, MAX_FUZZY_TERMS, MAX_PREFIX_TERMS};
+use score::{idf_weight, scope_fields, FieldKind};
+
+/// Whether plain clauses of the top-level conjunction are all required or any suffices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    #[default]
+    All,
+    Any,
+}
+
+/// How query words are read.
+#[derive(Debug, Clone, Copy)]
+pub struct CompileOptions<'a> {
+    /// Alias groups to expand names with (`None`: `--no-aliases`).
+    pub aliases: Option<&'a AliasTable>,
+    /// Every word in its exact form (`--exact`).
+    pub exact: bool,
+}
+
+/// How one part of the query was understood: data for `--explain` (the printers put it in
+/// words).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// Plain stop words were left out of the query.
+    StopWords { words: Vec<String> },
+    /// A leaf (word, phrase, name, prefix, fuzzy word) and the alternatives it matches.
+    Leaf {
+        label: String,
+        excluded: bool,
+        alternatives: Vec<Alternative>,
+    },
+    /// A prefix or fuzzy word that no indexed word matches.
+    NoIndexedWord { label: String },
+    /// No passage had every word: ranked by any of them.
+    Fallback,
+}
+
+/// A compiled query, the matchers for its highlights and how its leaves were understood.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    pub matchers: Vec<Matcher>,
+    pub notes: Vec<Note>,
+    /// Every scored part (one alternative in one field), for `--explain`.
+    pub parts: Vec<ScoredPart>,
+}
+
+/// One alternative of one leaf in one field, and its weight in the whole query.
+pub struct ScoredPart {
+    pub field: FieldKind,
+    pub alternative: Alternative,
+    pub query: Box<dyn Query>,
+    pub weight: f32,
+}
+
+/// The term statistics of a searcher, for expansion.
+struct SearcherStats<'a> {
+    searcher: &'a Searcher,
+    fields: Fields,
+}
+
+impl SearcherStats<'_> {
+    fn field(&self, kind: FieldKind) -> Field {
+        match kind {
+            FieldKind::Body => self.fields.body,
+            FieldKind::Title => self.fields.title,
+            FieldKind::Section => self.fields.section,
+        }
+    }
+}
+
+impl TermStats for SearcherStats<'_> {
+    fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    fn body_doc_freq(&self, term: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(self.fields.body, term))
+            .unwrap_or(0)
+    }
+
+    fn body_has_phrase(&self, a: &str, b: &str) -> bool {
+        let phrase = PhraseQuery::new(vec![
+            Term::from_field_text(self.fields.body, a),
+            Term::from_field_text(self.fields.body, b),
+        ]);
+        self.searcher
+            .search(&phrase, &tantivy::collector::Count)
+            .unwrap_or(0)
+            > 0
+    }
+
+    fn scan_terms(
+        &self,
+        kind: FieldKind,
+        prefix: Option<&str>,
+        accept: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, u64)> {
+        let field = self.field(kind);
+        let mut found = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let range = inverted.terms().range();
+            let range = match prefix {
+                Some(p) => range.ge(p.as_bytes()),
+                None => range,
+            };
+            let Ok(mut stream) = range.into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if prefix.is_some_and(|p| !stream.key().starts_with(p.as_bytes())) {
+                    break;
+                }
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if accept(term) {
+                    found.push((term.to_owned(), u64::from(stream.value().doc_freq)));
+                }
+            }
+        }
+        found
+    }
+}
+
+pub struct Compiler<'a> {
+    fields: Fields,
+    meta_keys: &'a BTreeSet<String>,
+    expander: Expander<'a, SearcherStats<'a>>,
+    matchers: Vec<Matcher>,
+    notes: Vec<Note>,
+    parts: Vec<ScoredPart>,
+}
+
+impl<'a> Compiler<'a> {
+    pub fn new(
+        searcher: &'a Searcher,
+        fields: Fields,
+        meta_keys: &'a BTreeSet<String>,
+        options: CompileOptions<'a>,
+    ) -> Compiler<'a> {
+        let stats = SearcherStats { searcher, fields };
+        Compiler {
+            fields,
+            meta_keys,
+            expander: Expander::new(stats, options.aliases, options.exact),
+            matchers: Vec::new(),
+            notes: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// Compiles `expr` with the `filters` given beside it; `None` when nothing in it analyzes
+    /// to a searchable word or a filter.
+    pub fn compile(
+        mut self,
+        expr: &QueryExpr,
+        filters: &[Filter],
+        mode: MatchMode,
+    ) -> Result<Option<Compiled>, SearchError> {
+        // Capitals mark acronyms, unless the query's words are written in capitals throughout.
+        self.expander.acronyms = !is_all_caps(&expr.words_text());
+        let Some(query) = self.expr(expr, mode, false)? else {
+            return Ok(None);
+        };
+        let query = if filters.is_empty() {
+            query
+        } else {
+            let mut clauses = vec![(TOccur::Must, query)];
+            for filter in filters {
+                clauses.push((TOccur::Must, filter.query(&self.fields, self.meta_keys)?));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        Ok(Some(Compiled {
+            query,
+            matchers: self.matchers,
+            notes: self.notes,
+            parts: self.parts,
+        }))
+    }
+
+    fn expr(
+        &mut self,
+        expr: &QueryExpr,
+        mode: MatchMode,
+        negated: bool,
+    ) -> Result<Option<Box<dyn Query>>, QueryError> {
+        Ok(match expr {
+            QueryExpr::Leaf(leaf) => self.leaf(leaf, negated)?,
+            QueryExpr::Or(alternatives) => {
+                let mut subs = Vec::new();
+                for a in alternatives {
+                    subs.extend(self.expr(a, MatchMode::All, negated)?);
+                }
+                match subs.len() {
+                    0 => None,
+                    1 => subs.pop(),
+                    _ => Some(Box::new(BooleanQuery::union(subs))),
+                }
+            }
+            QueryExpr::And { clauses, .. } => {
+                let clauses = self.without_stopwords(clauses);
+                let clauses = clauses.as_slice();
+                let mut subs = Vec::new();
+                let mut i = 0;
+                while i < clauses.len() {
+                    let (occur, clause) = &clauses[i];
+                    // A name of several words (`Islamic Revolutionary Guard Corps`, unquoted).
+                    if let Some((q, used)) = self.alias_run(&clauses[i..], negated) {
+                        subs.push((occur_of(*occur, mode, false), q));
+                        i += used;
+                        continue;
+                    }
+                    i += 1;
+                    let excluded = *occur == Occur::Exclude;
+                    let Some(q) = self.expr(clause, MatchMode::All, negated || excluded)? else {
+                        continue;
+                    };
+                    // Filters stay required in the any-word fallback.
+                    let is_filter = matches!(
+                        clause,
+                        QueryExpr::Leaf(Leaf {
+                            kind: LeafKind::Filter { .. },
+                            ..
+                        })
+                    );
+                    subs.push((occur_of(*occur, mode, is_filter), q));
+                }
+                if subs.iter().all(|(o, _)| *o == TOccur::MustNot) {
+                    return Ok(None);
+                }
+                Some(Box::new(BooleanQuery::new(subs)))
+            }
+        })
+    }
+
+    /// The clauses without plain stop words (the analyzer says which), which match nearly
+    /// every passage and only blur the ranking; kept when the query is nothing but stop words.
+    /// Quoted phrases keep theirs.
+    fn without_stopwords(&mut self, clauses: &[(Occur, QueryExpr)]) -> Vec<(Occur, QueryExpr)> {
+        let stopword: Vec<bool> = clauses
+            .iter()
+            .map(|clause| match clause {
+                (
+                    Occur::Default,
+                    QueryExpr::Leaf(Leaf {
+                        kind: LeafKind::Word(w),
+                        exact: false,
+                        ..
+                    }),
+                ) => self.expander.is_stopword(w),
+                _ => false,
+            })
+            .collect();
+        if stopword.iter().all(|&s| s) {
+            return clauses.to_vec();
+        }
+        let dropped: Vec<String> = clauses
+            .iter()
+            .zip(&stopword)
+            .filter(|(_, &s)| s)
+            .filter_map(|((_, e), _)| match e {
+                QueryExpr::Leaf(Leaf {
+                    kind: LeafKind::Word(w),
+                    ..
+                }) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        if !dropped.is_empty() {
+            self.notes.push(Note::StopWords { words: dropped });
+        }
+        clauses
+            .iter()
+            .zip(&stopword)
+            .filter(|(_, &s)| !s)
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
+
+    /// The longest run (two words or more) of plain words opening `clauses` that is a name of
+    /// an alias group: matched as its words, or as any other name of the group; with how many
+    /// clauses it used.
+    fn alias_run(
+        &mut self,
+        clauses: &[(Occur, QueryExpr)],
+        negated: bool,
+    ) -> Option<(Box<dyn Query>, usize)> {
+        let mut words = Vec::new();
+        for (occur, clause) in clauses.iter().take(MAX_NAME_WORDS) {
+            match (occur, clause) {
+                (
+                    Occur::Default,
+                    QueryExpr::Leaf(Leaf {
+                        kind: LeafKind::Word(w),
+                        scope: Scope::All,
+                        exact: false,
+                        ..
+                    }),
+                ) => words.push(w.as_str()),
+                _ => break,
+            }
+        }
+        for len in (2..=words.len()).rev() {
+            let text = words[..len].join(" ");
+            let Some(alternatives) = self.expander.name(&text) else {
+                continue;
+            };
+            // The words keep their own matching and scoring (a passage may use them apart);
+            // the group's other names are another way to match, adding their best score.
+            let mut words_query = Vec::new();
+            for (_, clause) in &clauses[..len] {
+                if let QueryExpr::Leaf(leaf) = clause {
+                    if let Ok(Some(q)) = self.leaf(leaf, negated) {
+                        words_query.push((TOccur::Must, q));
+                    }
+                }
+            }
+            let mut either: Vec<Box<dyn Query>> = Vec::new();
+            if !words_query.is_empty() {
+                either.push(Box::new(BooleanQuery::new(words_query)));
+            }
+            if !alternatives.is_empty() {
+                either.push(self.alternatives_query(&text, Scope::All, alternatives, negated));
+            }
+            let q: Box<dyn Query> = match either.len() {
+                1 => either.pop().expect("one"),
+                _ => Box::new(BooleanQuery::union(either)),
+            };
+            return Some((q, len));
+        }
+        None
+    }
+
+    fn leaf(&mut self, leaf: &Leaf, negated: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let exact = leaf.exact;
+        let (label, alternatives) = match &leaf.kind {
+            LeafKind::Filter { key, value } => {
+                let error = |e: FilterError| QueryError {
+                    message: e.to_string(),
+                    column: leaf.column,
+                };
+                let filter = Filter::parse(key, value).map_err(error)?;
+                return filter
+                    .query(&self.fields, self.meta_keys)
+                    .map(Some)
+                    .map_err(error);
+            }
+            LeafKind::Word(word) => (word.clone(), self.expander.word(word, exact)),
+            LeafKind::Phrase { text, slop } => (
+                format!("\"{text}\""),
+                self.expander.phrase(text, *slop, exact),
+            ),
+            LeafKind::Prefix(prefix) => (
+                format!("{prefix}*"),
+                self.expander.prefix(leaf.scope, prefix),
+            ),
+            LeafKind::Fuzzy { word, distance } => (
+                format!("{word}~{distance}"),
+                self.expander.fuzzy(word, *distance),
+            ),
+        };
+        let Some(alternatives) = alternatives else {
+            // Only punctuation: nothing to search for.
+            return Ok(None);
+        };
+        if alternatives.is_empty() {
+            // A prefix or fuzzy word nothing in the index is near.
+            self.notes.push(Note::NoIndexedWord { label });
+            return Ok(Some(Box::new(EmptyQuery)));
+        }
+        // A quoted phrase asks for that text: it matches the passage itself, not the headings
+        // above it (`section:"..."` and `title:"..."` search those).
+        let scope = match (&leaf.kind, leaf.scope) {
+            (LeafKind::Phrase { .. }, Scope::All) => Scope::Body,
+            (_, scope) => scope,
+        };
+        Ok(Some(self.alternatives_query(
+            &label,
+            scope,
+            alternatives,
+            negated,
+        )))
+    }
+
+    /// One query for all the ways a leaf can match (the best one counts), its matchers and its
+    /// note.
+    fn alternatives_query(
+        &mut self,
+        label: &str,
+        scope: Scope,
+        alternatives: Vec<Alternative>,
+        negated: bool,
+    ) -> Box<dyn Query> {
+        let mut per_alternative: Vec<Box<dyn Query>> = Vec::new();
+        for alt in &alternatives {
+            let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+            for &(kind, boost) in scope_fields(scope) {
+                let q = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop);
+                if !negated {
+                    self.parts.push(ScoredPart {
+                        field: kind,
+                        alternative: alt.clone(),
+                        query: q.box_clone(),
+                        weight: boost,
+                    });
+                }
+                per_field.push(if boost == 1.0 {
+                    q
+                } else {
+                    Box::new(BoostQuery::new(q, boost))
+                });
+            }
+            per_alternative.push(if per_field.len() == 1 {
+                per_field.pop().expect("one field")
+            } else {
+                Box::new(BooleanQuery::union(per_field))
+            });
+        }
+        if !negated && matches!(scope, Scope::All | Scope::Body) {
+            for alt in &alternatives {
+                self.matchers.push(Matcher {
+                    sequence: alt
+                        .sequence
+                        .iter()
+                        .map(|alts| alts.iter().cloned().collect::<HashSet<_>>())
+                        .collect(),
+                    slop: alt.slop,
+                });
+            }
+        }
+        self.notes.push(Note::Leaf {
+            label: label.to_owned(),
+            excluded: negated,
+            alternatives,
+        });
+        if per_alternative.len() == 1 {
+            per_alternative.pop().expect("one alternative")
+        } else {
+            Box::new(DisjunctionMaxQuery::new(per_alternative))
+        }
+    }
+
+    fn expander_field(&self, kind: FieldKind) -> Field {
+        self.expander.stats().field(kind)
+    }
+
+    fn sequence_query(&self, field: Field, sequence: &[Vec<String>], slop: u32) -> Box<dyn Query> {
+        let stats = self.expander.stats();
+        let total = stats.searcher.num_docs();
+        sequence_query_with(field, sequence, slop, &|term| {
+            idf_weight(total, stats.searcher.doc_freq(term).unwrap_or(0))
+        })
+    }
+}
+
+/// How a clause takes part in its conjunction under a match mode.
+fn occur_of(occur: Occur, mode: MatchMode, is_filter: bool) -> TOccur {
+    match (occur, mode) {
+        (Occur::Exclude, _) => TOccur::MustNot,
+        (Occur::Require, _) | (Occur::Default, MatchMode::All) => TOccur::Must,
+        (Occur::Default, MatchMode::Any) if is_filter => TOccur::Must,
+        (Occur::Default, MatchMode::Any) => TOccur::Should,
+    }
+}
+
+/// One field's query for a sequence of positions, each with its alternative terms.
+fn sequence_query_with(
+    field: Field,
+    sequence: &[Vec<String>],
+    slop: u32,
+    weight: &dyn Fn(&Term) -> f32,
+) -> Box<dyn Query> {
+    let term_query = |t: &str| -> Box<dyn Query> {
+        let term = Term::from_field_text(field, t);
+        let w = weight(&term);
+        let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        if (w - 1.0).abs() < 1e-6 {
+            q
+        } else {
+            Box::new(BoostQuery::new(q, w))
+        }
+    };
+    if sequence.len() == 1 {
+        let mut terms: Vec<Box<dyn Query>> = sequence[0].iter().map(|t| term_query(t)).collect();
+        return if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Box::new(BooleanQuery::union(terms))
+        };
+    }
+    // Alternatives only ever sit at the last position (a prefix): one phrase per alternative.
+    let (last, leading) = sequence.split_last().expect("sequence has 2+ positions");
+    let phrases: Vec<Box<dyn Query>> = last
+        .iter()
+        .map(|alt| {
+            let terms = leading
+                .iter()
+                .map(|alts| alts[0].as_str())
+                .chain(std::iter::once(alt.as_str()))
+                .enumerate()
+                .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                .collect();
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)) as Box<dyn Query>
+        })
+        .collect();
+    if phrases.len() == 1 {
+        phrases.into_iter().next().expect("one phrase")
+    } else {
+        Box::new(BooleanQuery::union(phrases))
+    }
+}
