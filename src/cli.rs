@@ -212,10 +212,15 @@ pub struct ChunkArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query, quoted as one argument. Syntax: words, "phrases", "phrase"~N, -exclude,
-    /// +require, OR, AND, NOT, (groups), title: / section: / text:, prefix*
+    /// The query: one quoted argument, or several words (joined by spaces; quote a query whose
+    /// later words start with `-`). Syntax: words, "phrases", "phrase"~N, -exclude, +require,
+    /// OR, AND, NOT, (groups), title: / section: / text:, prefix*
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
+
+    /// More words of the query (`dossier search maximum pressure`).
+    #[arg(value_name = "WORDS", hide = true)]
+    pub more_words: Vec<String>,
 
     /// Number of hits to show
     #[arg(long, short = 'n', default_value_t = 10)]

@@ -12,7 +12,11 @@ use crate::cli::{OutputFormat, SearchArgs};
 pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status> {
     let engine = open(location, Some(&args.matching))?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query: std::iter::once(&args.query)
+            .chain(&args.more_words)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
         filters: filters(&args.filters)?,
         limit: args.limit,
         offset: args.offset,
@@ -38,6 +42,18 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         eprintln!(
             "dossier: no passage contains every word of the query; showing passages that match any of them"
         );
+    }
+    if results.total_hits == 0 {
+        for reason in engine.empty_because(&request)? {
+            eprintln!(
+                "dossier: the filter on `{}` left nothing: without it {} passages match; `{}` is set on {} of {} documents",
+                reason.key,
+                reason.passages_without,
+                reason.key,
+                reason.documents_with_key,
+                reason.documents
+            );
+        }
     }
     let style = Style {
         color: use_color(args.color),

@@ -48,6 +48,19 @@ impl IndexLocation {
     }
 }
 
+/// A filter that emptied a result on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptyFilter {
+    /// The metadata key it reads.
+    pub key: String,
+    /// Passages the search finds without it.
+    pub passages_without: usize,
+    /// Documents in the index.
+    pub documents: u64,
+    /// Documents that carry the key at all.
+    pub documents_with_key: u64,
+}
+
 /// An open index and the alias table its searches expand names with.
 pub struct Engine {
     index: DossierIndex,
@@ -106,6 +119,35 @@ impl Engine {
     /// Runs one search on the latest commit.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         self.session()?.search(request)
+    }
+
+    /// For a search that found nothing: each filter beside the query without which it would
+    /// have found passages, with how many, and how many documents carry the filter's key.
+    pub fn empty_because(&self, request: &SearchRequest) -> Result<Vec<EmptyFilter>, SearchError> {
+        let mut reasons = Vec::new();
+        if request.filters.is_empty() {
+            return Ok(reasons);
+        }
+        let session = self.session()?;
+        for (i, filter) in request.filters.iter().enumerate() {
+            let mut without = request.clone();
+            without.filters.remove(i);
+            without.limit = 0;
+            without.offset = 0;
+            without.options.highlights = false;
+            without.options.explain = false;
+            let passages = session.search(&without)?.total_hits;
+            if passages > 0 {
+                let (documents, with_key) = self.index.documents_with_key(filter.key())?;
+                reasons.push(EmptyFilter {
+                    key: filter.key().to_owned(),
+                    passages_without: passages,
+                    documents,
+                    documents_with_key: with_key,
+                });
+            }
+        }
+        Ok(reasons)
     }
 
     /// A passage (by id, `path:LINE` or `path ¶N`) with `context` neighbours on each side.

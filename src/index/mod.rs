@@ -513,6 +513,32 @@ impl DossierIndex {
         Ok(counts)
     }
 
+    /// Documents in the index, and how many of them carry the metadata `key` (`year` and `date`
+    /// included): what tells an analyst why a filter on it emptied a result.
+    pub fn documents_with_key(&self, key: &str) -> Result<(u64, u64), IndexError> {
+        use tantivy::query::{BooleanQuery, ExistsQuery, Occur, Query, RegexQuery};
+        let searcher = self.searcher()?;
+        let first: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_u64(self.fields.seq, 1),
+            IndexRecordOption::Basic,
+        ));
+        let all = searcher.search(&first, &Count).map_err(|e| self.error(e))? as u64;
+        let carrying: Box<dyn Query> = match key {
+            "year" | "date" => Box::new(ExistsQuery::new(key.to_owned(), false)),
+            "doc_id" | "path" => return Ok((all, all)),
+            _ => {
+                let pattern = format!("{}.*", regex_escape(&meta_term(key, "")));
+                match RegexQuery::from_pattern(&pattern, self.fields.meta) {
+                    Ok(q) => Box::new(q),
+                    Err(_) => return Ok((all, 0)),
+                }
+            }
+        };
+        let query = BooleanQuery::new(vec![(Occur::Must, first), (Occur::Must, carrying)]);
+        let with = searcher.search(&query, &Count).map_err(|e| self.error(e))? as u64;
+        Ok((all, with))
+    }
+
     /// Every source file with passages in the index (feeds count once).
     pub fn indexed_paths(&self) -> Result<Vec<String>, IndexError> {
         let searcher = self.searcher()?;

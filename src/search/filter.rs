@@ -24,6 +24,10 @@ pub enum Filter {
         from: Option<Period>,
         to: Option<Period>,
     },
+    /// One document (`doc_id=...`, `doc:...`).
+    Document(String),
+    /// The documents of one file, or of every file under a directory (`path=fixtures/ungd/`).
+    Path(String),
 }
 
 /// A filter that cannot be read or applied.
@@ -37,6 +41,12 @@ pub enum FilterError {
     RangeOnKey { key: String },
     #[error("`{value}` is not a year for the {bound} of a year range")]
     NotAYear { value: String, bound: &'static str },
+    #[error("`{value}` is not a year: a range of years is written `{from}..{to}`")]
+    DashedYears {
+        value: String,
+        from: String,
+        to: String,
+    },
     #[error("`{value}` is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")]
     NotADate { value: String },
     #[error(
@@ -58,6 +68,17 @@ impl Filter {
             Some((from, to)) => (from.trim(), to.trim()),
             None => (value, value),
         };
+        if let ("year", Some((a, b))) = (key.as_str(), value.split_once('-')) {
+            let year =
+                |s: &str| s.trim().len() == 4 && s.trim().bytes().all(|c| c.is_ascii_digit());
+            if year(a) && year(b) {
+                return Err(FilterError::DashedYears {
+                    value: value.to_owned(),
+                    from: a.trim().to_owned(),
+                    to: b.trim().to_owned(),
+                });
+            }
+        }
         match key.as_str() {
             "year" => {
                 let year = |s: &str, bound| -> Result<Option<i64>, FilterError> {
@@ -80,6 +101,8 @@ impl Filter {
                 (!to.is_empty()).then_some(to),
             ),
             _ if value.contains("..") => Err(FilterError::RangeOnKey { key }),
+            "doc_id" | "doc" => Ok(Filter::Document(value.to_owned())),
+            "path" => Ok(Filter::Path(value.to_owned())),
             _ => Ok(Filter::Meta {
                 key,
                 value: value.to_owned(),
@@ -115,6 +138,8 @@ impl Filter {
             Filter::Meta { key, .. } => key,
             Filter::Year { .. } => "year",
             Filter::Date { .. } => "date",
+            Filter::Document(_) => "doc_id",
+            Filter::Path(_) => "path",
         }
     }
 
@@ -155,8 +180,46 @@ impl Filter {
                     }),
                 ))
             }
+            Filter::Document(doc_id) => Box::new(TermQuery::new(
+                Term::from_field_text(fields.doc_id, doc_id),
+                IndexRecordOption::Basic,
+            )),
+            Filter::Path(path) => path_query(fields, path),
         };
         Ok(Box::new(ConstScoreQuery::new(query, 0.0)))
+    }
+}
+
+/// A file's passages, or (for a path ending in `/`) those of every file under a directory.
+fn path_query(fields: &Fields, path: &str) -> Box<dyn Query> {
+    let normalized = normalize_path(path);
+    if !path.ends_with('/') {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(fields.path, &normalized),
+            IndexRecordOption::Basic,
+        ));
+    }
+    let from = format!("{normalized}/");
+    // Every term starting with `dir/`: up to `dir0` (the character after `/`).
+    let to = format!("{normalized}0");
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_text(fields.path, &from)),
+        Bound::Excluded(Term::from_field_text(fields.path, &to)),
+    ))
+}
+
+/// A path as ingest records it: `.` components and doubled or trailing `/` dropped.
+fn normalize_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -168,7 +231,7 @@ fn meta_query(fields: &Fields, key: &str, value: &str) -> Box<dyn Query> {
 
 fn unknown_key(key: &str, known: &BTreeSet<String>) -> FilterError {
     let mut keys: Vec<String> = known.iter().cloned().collect();
-    keys.extend(["year".to_owned(), "date".to_owned()]);
+    keys.extend(["year", "date", "doc_id", "path"].map(str::to_owned));
     keys.sort_unstable();
     keys.dedup();
     FilterError::UnknownKey {
