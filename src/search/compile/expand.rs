@@ -251,8 +251,7 @@ impl<'a, S: TermStats> Expander<'a, S> {
 
     /// Whether a plain query word is a stop word (analysed alone: `US` is not, `us` is).
     pub fn is_stopword(&mut self, word: &str) -> bool {
-        let words = self.analyze(word);
-        words.len() == 1 && words[0].is_stopword()
+        self.analyzer.is_stopword(word)
     }
 
     /// A compound's joined form (`snapback`), when the index has it.
