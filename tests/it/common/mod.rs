@@ -84,7 +84,6 @@ pub fn paths(rel: &[&str]) -> Vec<PathBuf> {
 }
 
 struct SharedIndex {
-    _dir: tempfile::TempDir,
     index: PathBuf,
     engine: Engine,
 }
@@ -92,8 +91,7 @@ struct SharedIndex {
 fn shared() -> &'static SharedIndex {
     static SHARED: OnceLock<SharedIndex> = OnceLock::new();
     SHARED.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("corpus");
+        let index = shared_index_dir();
         let report =
             dossier::engine::ingest(&index, &paths(CORPUS), &IngestOptions::default(), &mut ())
                 .unwrap();
@@ -106,12 +104,32 @@ fn shared() -> &'static SharedIndex {
             &mut (),
         )
         .unwrap();
-        SharedIndex {
-            _dir: dir,
-            index,
-            engine,
-        }
+        SharedIndex { index, engine }
     })
+}
+
+/// This process's directory for the shared index, under cargo's scratch directory for
+/// integration tests: a static is never dropped, so a `TempDir` would be left behind in the
+/// system's temp dir after every run. Instead the directories of runs that ended over an hour
+/// ago are removed here.
+fn shared_index_dir() -> PathBuf {
+    const PREFIX: &str = "it-corpus-";
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    for entry in std::fs::read_dir(scratch).into_iter().flatten().flatten() {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if stale && entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = scratch.join(format!("{PREFIX}{}", std::process::id()));
+    // A process id used again: whatever is there is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
 }
 
 /// The fixture corpus, ingested once for every test that only reads it: on disk (so it has a
