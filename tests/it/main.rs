@@ -1,0 +1,20 @@
+//! The integration tests: one test binary, a module per feature, helpers in `common`.
+//!
+//! The feature modules run in process, through the library (`dossier::engine::Engine` and the
+//! printers in `dossier::output`), over one index of the fixture corpus built once for the whole
+//! binary (`common::corpus`) or over an index of their own when they write. The binary itself is
+//! run only where it is the subject: `cli` (exit codes, index location, the demo index, colour,
+//! standard input, `--output`, the busy writer, what it prints) and `errors` (messages on
+//! stderr).
+
+mod common;
+
+mod analyzer;
+mod batch;
+mod chunk;
+mod cli;
+mod errors;
+mod eval;
+mod ingest;
+mod search;
+mod show;
