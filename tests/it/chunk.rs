@@ -50,7 +50,7 @@ fn chunk(path: &str, jsonl: bool) -> (String, bool) {
             match item {
                 Item::Document(doc) if jsonl => {
                     for passage in &doc.passages {
-                        serde_json::to_writer(&mut out, passage)?;
+                        serde_json::to_writer(&mut out, &output::json::PassageJson::new(passage))?;
                         out.push(b'\n');
                     }
                 }
