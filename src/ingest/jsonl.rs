@@ -200,6 +200,7 @@ fn record_document(
         };
         meta::insert(&mut meta, &key, value);
     }
+    meta::date_from_aliases(&mut meta);
     // The whole text field is the record's: its first line is only the title when the record
     // has none, or when it repeats it.
     let chunked = chunk::chunk_record(&text, &options.chunk, title.as_deref());
@@ -369,6 +370,20 @@ mod tests {
                 format!("line {line}: the record has no text to index in its `text` field")
             );
         }
+    }
+
+    #[test]
+    fn a_records_update_date_gives_the_date_when_it_has_none() {
+        let feed =
+            br#"{"id": "u", "text": "Iran rejects new sanctions.", "updated": "Apr. 9, 2026"}"#;
+        let all = items(feed, false, &ReadOptions::default());
+        let Item::Document(doc) = &all[0] else {
+            panic!("{all:?}")
+        };
+        assert_eq!(doc.meta["date"], "2026-04-09");
+        assert_eq!(doc.meta["year"], 2026);
+        assert_eq!(doc.meta["updated"], "Apr. 9, 2026");
+        assert_eq!(doc.passages[0].meta["date"], "2026-04-09");
     }
 
     #[test]

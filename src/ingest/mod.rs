@@ -350,7 +350,7 @@ pub fn document_from_bytes(
         _ => None,
     };
     let decoded = decode::decode(bytes, declared);
-    let (chunked, meta) = match format {
+    let (chunked, mut meta) = match format {
         Format::Text | Format::Jsonl { .. } => (
             chunk::chunk_text(&decoded.text, &options.chunk),
             Meta::new(),
@@ -358,6 +358,7 @@ pub fn document_from_bytes(
         Format::Markdown => markdown::read(&decoded.text, &options.chunk),
         Format::Html => html::read(&decoded.text, &options.chunk),
     };
+    crate::model::meta::date_from_aliases(&mut meta);
     if chunked.chunks.is_empty() {
         return Err(SkipReason::Empty);
     }

@@ -167,8 +167,17 @@ const MINOR_WORDS: &[&str] = &[
     "amid", "upon", "de", "la", "le", "du", "des", "van", "von", "al",
 ];
 
+/// Words that introduce the date of a page (`Updated April 9, 2026`), and the metadata key the
+/// date is for.
+const DATELINE_MARKERS: &[(&str, &str)] = &[
+    ("last updated", "updated"),
+    ("updated", "updated"),
+    ("published", "published"),
+    ("posted", "published"),
+];
+
 /// A short line that does not end a sentence, does not hang on a word that needs a continuation,
-/// holds no sentence end of its own, and starts like a heading.
+/// holds no sentence end of its own, is not a dateline, and starts like a heading.
 pub fn looks_like_heading(line: &str) -> bool {
     let line = line.trim();
     let Some(first) = line.chars().next() else {
@@ -196,7 +205,7 @@ pub fn looks_like_heading(line: &str) -> bool {
     if hangs(&words) || has_inner_sentence_end(&words) || has_clause(&words) {
         return false;
     }
-    if is_salutation(line) || is_quotation(line) {
+    if is_salutation(line) || is_quotation(line) || is_dateline(line) {
         return false;
     }
     words.len() <= MAX_SENTENCE_CASE_WORDS || is_title_like(line)
@@ -279,6 +288,39 @@ fn is_quotation(line: &str) -> bool {
     opens && closes
 }
 
+/// A line that gives a date (`April 9, 2026`, `Updated April 9, 2026`): a dateline, not a heading.
+fn is_dateline(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let after_marker = DATELINE_MARKERS
+        .iter()
+        .find_map(|(marker, _)| lower.strip_prefix(marker))
+        .map_or(0, |rest| line.len() - rest.len());
+    dated_at(line, after_marker).is_some()
+}
+
+/// The date a page gives with a marker (`Updated April 9, 2026`, `Published: 9 April 2026`,
+/// also glued to the text before it, as converted pages have it: `…ProductionUpdated April 9,
+/// 2026`), and the metadata key it is for (`updated`, `published`).
+pub fn find_dateline(text: &str) -> Option<(&'static str, crate::model::Date)> {
+    let lower = text.to_ascii_lowercase();
+    DATELINE_MARKERS.iter().find_map(|(marker, key)| {
+        lower
+            .match_indices(marker)
+            .find_map(|(at, _)| dated_at(text, at + marker.len()))
+            .map(|date| (*key, date))
+    })
+}
+
+/// A date (a day or a month) at byte `at` of `text`, after an optional `on`, colon or spaces.
+fn dated_at(text: &str, at: usize) -> Option<crate::model::Date> {
+    use crate::model::{Period, Precision};
+    let rest = text.get(at..)?;
+    let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+    let rest = rest.strip_prefix("on ").unwrap_or(rest).trim_start();
+    let (period, _) = Period::parse_prefix(rest)?;
+    (period.precision != Precision::Year).then_some(period.start)
+}
+
 /// Title-like: every word that matters is capitalised ("The Return of the Policy"), or the line
 /// is in capitals ("CRS PRODUCT"), or it is numbered like a section ("2. Background").
 pub fn is_title_like(line: &str) -> bool {
@@ -356,9 +398,30 @@ mod tests {
             "Mr. President",
             "Excellencies",
             "Ladies and Gentlemen",
+            "Updated April 9, 2026",
+            "April 9, 2026",
         ] {
             assert!(!looks_like_heading(fragment), "{fragment:?}");
         }
+    }
+
+    #[test]
+    fn datelines_give_dates() {
+        let found = |t: &str| find_dateline(t).map(|(k, d)| (k, d.to_string()));
+        assert_eq!(
+            found("ListenIran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106)"),
+            Some(("updated", "2026-04-09".into()))
+        );
+        assert_eq!(
+            found("Published: 9 April 2026"),
+            Some(("published", "2026-04-09".into()))
+        );
+        assert_eq!(
+            found("Posted on Sept. 17, 2023 by staff"),
+            Some(("published", "2023-09-17".into()))
+        );
+        assert_eq!(found("The report was updated often."), None);
+        assert_eq!(found("Updated 2026"), None, "a year alone is too little");
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod paragraph;
 
 use super::debris::is_debris;
 use crate::model::normalize_whitespace;
-pub use heading::{is_title_like, looks_like_heading};
+pub use heading::{find_dateline, is_title_like, looks_like_heading};
 pub use layout::Layout;
 use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
