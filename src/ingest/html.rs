@@ -8,7 +8,11 @@
 //! - paragraphs come from block elements (`p`, `li`, `blockquote`, `dd`, table rows, ...); `h1`–`h6`
 //!   become sections;
 //! - title from `og:title`, `<title>` or the first `h1`; date from `article:published_time`,
-//!   JSON-LD `datePublished` or `<time datetime>`; source from `og:site_name`; author, url,
+//!   `<meta name="date">` and the other publication-date names (Dublin Core, `citation_*`,
+//!   `dcterms.*`, `parsely-pub-date`, ...), JSON-LD `datePublished` (also inside `CDATA`) or the
+//!   first `<time>` (its `datetime`, else its text: `<time>April 9, 2026</time>`); the update
+//!   date (`article:modified_time`, `og:updated_time`, JSON-LD `dateModified`) as `updated`,
+//!   which gives the `date` when nothing else does; source from `og:site_name`; author, url,
 //!   tags and language when the page gives them.
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
@@ -151,6 +155,7 @@ pub fn read(text: &str, options: &ChunkOptions) -> (Chunked, Meta) {
             meta::insert(&mut m, "date", Value::String(date));
         }
     }
+    meta::date_from_aliases(&mut m);
     let mut chunked = assemble(text, units, Layout::Html, options, false);
     chunked.title = title;
     (chunked, m)
@@ -169,6 +174,8 @@ struct Page {
     og_title: Option<String>,
     first_h1: Option<String>,
     time_datetime: Option<String>,
+    /// The text of a `<time>` element without `datetime`, while it is read.
+    in_time: Option<String>,
     in_title: Option<String>,
     json_ld: Option<String>,
     dc_title: Option<String>,
@@ -229,9 +236,10 @@ impl Page {
                     meta::insert(&mut self.meta, "lang", Value::String(lang));
                 }
             }
-            "time" if self.time_datetime.is_none() && !self.skipping() => {
-                self.time_datetime = attr("datetime");
-            }
+            "time" if self.time_datetime.is_none() && !self.skipping() => match attr("datetime") {
+                Some(datetime) => self.time_datetime = Some(datetime),
+                None => self.in_time = Some(String::new()),
+            },
             "br" => {
                 self.break_next = true;
                 if let Some(heading) = &mut self.heading {
@@ -285,6 +293,14 @@ impl Page {
     }
 
     fn end_tag(&mut self, text: &str, name: &str) {
+        if name == "time" {
+            if let Some(shown) = self.in_time.take() {
+                let shown = normalize_whitespace(&shown);
+                if crate::model::Date::parse(&shown).is_some() {
+                    self.time_datetime = Some(shown);
+                }
+            }
+        }
         if name == "a" {
             self.link_depth = self.link_depth.saturating_sub(1);
         }
@@ -331,6 +347,9 @@ impl Page {
         }
         if self.skipping() {
             return;
+        }
+        if let Some(shown) = &mut self.in_time {
+            shown.push_str(value);
         }
         if let Some(heading) = &mut self.heading {
             heading.push_str(value);
@@ -397,10 +416,38 @@ impl Page {
             }
             "og:site_name" | "application-name" => "source",
             "article:published_time" | "datepublished" => "date",
-            "dc.date" | "date" | "pubdate" | "publish-date" | "dc.date.issued"
+            "dc.date"
+            | "date"
+            | "pubdate"
+            | "publish-date"
+            | "publish_date"
+            | "publishdate"
+            | "publication_date"
+            | "date_published"
+            | "dc.date.issued"
+            | "dc.date.created"
+            | "dcterms.date"
+            | "dcterms.issued"
+            | "dcterms.created"
+            | "citation_publication_date"
+            | "citation_date"
+            | "citation_online_date"
+            | "og:published_time"
+            | "parsely-pub-date"
+            | "sailthru.date"
                 if !self.meta.contains_key("date") =>
             {
                 "date"
+            }
+            "article:modified_time"
+            | "og:updated_time"
+            | "datemodified"
+            | "dcterms.modified"
+            | "dc.date.modified"
+            | "last-modified"
+                if !self.meta.contains_key("updated") =>
+            {
+                "updated"
             }
             "author" | "article:author" | "dc.creator" => "author",
             "og:url" => "url",
@@ -424,6 +471,15 @@ impl Page {
     }
 
     fn json_ld_metadata(&mut self, json: &str) {
+        // Some pages wrap the block for old XHTML parsers: `<![CDATA[ {...} ]]>`.
+        let json = json.trim().trim_start_matches("//").trim_start();
+        let json = json
+            .strip_prefix("<![CDATA[")
+            .map_or(json, |inner| {
+                inner.trim_end().trim_end_matches("//").trim_end()
+            })
+            .trim_end();
+        let json = json.strip_suffix("]]>").unwrap_or(json);
         let Ok(value) = serde_json::from_str::<Value>(json) else {
             return;
         };
@@ -451,6 +507,11 @@ impl Page {
             if let Some(date) = item.get("datePublished").and_then(Value::as_str) {
                 if !self.meta.contains_key("date") {
                     meta::insert(&mut self.meta, "date", Value::String(date.to_owned()));
+                }
+            }
+            if let Some(updated) = item.get("dateModified").and_then(Value::as_str) {
+                if !self.meta.contains_key("updated") {
+                    meta::insert(&mut self.meta, "updated", Value::String(updated.to_owned()));
                 }
             }
             if let Some(author) = item.get("author").and_then(name_of) {
@@ -552,6 +613,47 @@ had not changed.</p>
             "The envoy said Iran&rsquo;s position\nhad not changed."
         );
         assert_eq!(second.line_end, second.line_start + 1);
+    }
+
+    #[test]
+    fn printed_and_named_dates_give_the_date() {
+        let date = |page: &str| {
+            let (_, meta) = read_default(page);
+            (
+                meta.get("date").cloned().unwrap_or_default(),
+                meta.get("year").cloned().unwrap_or_default(),
+            )
+        };
+        let expect = |d: &str, y: i64| (Value::from(d), Value::from(y));
+        assert_eq!(
+            date(r#"<head><meta name="date" content="April 9, 2026"></head><p>Text.</p>"#),
+            expect("2026-04-09", 2026)
+        );
+        assert_eq!(
+            date(r#"<meta name="citation_publication_date" content="2026/04/09"><p>Text.</p>"#),
+            expect("2026-04-09", 2026)
+        );
+        assert_eq!(
+            date("<body><p>By staff, <time>September 17, 2023</time></p></body>"),
+            expect("2023-09-17", 2023)
+        );
+        // Only an update date: it is the date.
+        assert_eq!(
+            date(
+                r#"<meta property="article:modified_time" content="2025-02-04T21:10:16-05:00"><p>Text.</p>"#
+            ),
+            expect("2025-02-04", 2025)
+        );
+        // JSON-LD wrapped in CDATA, as MediaWiki writes it.
+        let page = "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"Article\",\"datePublished\":\"2001-10-29T01:59:14Z\",\"dateModified\":\"2019-09-26T11:35:37Z\"}\n]]>\n</script><p>Text.</p>";
+        let (c, meta) = read_default(page);
+        assert_eq!(meta["date"], "2001-10-29");
+        assert_eq!(meta["updated"], "2019-09-26T11:35:37Z");
+        assert_eq!(texts(&c), ["Text."]);
+        // A <time> whose text is no date gives none, and stays text.
+        let (c, meta) = read_default("<p>Posted <time>last week</time>.</p>");
+        assert!(!meta.contains_key("date"));
+        assert_eq!(texts(&c), ["Posted last week."]);
     }
 
     #[test]

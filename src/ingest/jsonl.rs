@@ -185,7 +185,7 @@ fn record_document(
     }
     let title = take_field(&mut record, fields.title.as_deref(), TITLE_FIELDS)
         .and_then(|(_, v)| scalar_text(&v))
-        .unwrap_or_else(|| doc_id.clone());
+        .filter(|t| !t.trim().is_empty());
     let mut meta = Meta::new();
     if let Some((_, date)) = take_field(&mut record, fields.date.as_deref(), DATE_FIELDS) {
         meta::insert(&mut meta, "date", date);
@@ -200,13 +200,22 @@ fn record_document(
         };
         meta::insert(&mut meta, &key, value);
     }
-    let chunked = chunk::chunk_text(&text, &options.chunk);
+    meta::date_from_aliases(&mut meta);
+    // The whole text field is the record's: its first line is only the title when the record
+    // has none, or when it repeats it.
+    let chunked = chunk::chunk_record(&text, &options.chunk, title.as_deref());
     if chunked.chunks.is_empty() {
         return Ok(Item::Skip(Skip {
             path: PathBuf::from(path),
-            reason: SkipReason::EmptyRecord { line },
+            reason: SkipReason::EmptyRecord {
+                line,
+                field: text_field,
+            },
         }));
     }
+    let title = title
+        .or_else(|| chunked.title.clone())
+        .unwrap_or_else(|| doc_id.clone());
     let mut doc = build_document(
         DocumentParts {
             doc_id,
@@ -302,6 +311,79 @@ mod tests {
         assert_eq!(skips.len(), 2, "{skips:?}");
         assert!(skips[0].starts_with("line 2: invalid JSON"), "{skips:?}");
         assert!(skips[1].starts_with("line 4: no text field"), "{skips:?}");
+    }
+
+    /// A headline feed: a record with any text is a document; one without is reported with its
+    /// line (by default, not only with --verbose) and counted.
+    #[test]
+    fn short_records_are_documents_and_empty_ones_are_reported() {
+        let feed = br#"{"id":"c","title":"Wire","text":"Iran rejects new sanctions on oil"}
+{"id":"d","title":"Wire","text":""}
+{"id":"e","text":"Oil Embargo\n\nTehran says it will not negotiate."}
+{"id":"f","text":"   \n "}
+"#;
+        let all = items(feed, false, &ReadOptions::default());
+        let docs: Vec<&crate::model::Document> = all
+            .iter()
+            .filter_map(|i| match i {
+                Item::Document(d) => Some(d.as_ref()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(docs.len(), 2, "{all:?}");
+        let wire = docs[0];
+        assert_eq!(wire.doc_id, "c");
+        assert_eq!(wire.title, "Wire");
+        assert_eq!(wire.passages.len(), 1);
+        let p = &wire.passages[0];
+        assert_eq!(p.text, "Iran rejects new sanctions on oil");
+        assert_eq!(p.section, None);
+        assert_eq!((p.line_start, p.line_end), (1, 1));
+        assert_eq!((p.byte_start, p.byte_end), (0, 33));
+        assert_eq!(p.field.as_deref(), Some("text"));
+        // Without a title field, a title-like first line is the title, and not lost.
+        assert_eq!(docs[1].title, "Oil Embargo");
+        assert_eq!(
+            docs[1].passages[0].text,
+            "Tehran says it will not negotiate."
+        );
+
+        let skips: Vec<&SkipReason> = all
+            .iter()
+            .filter_map(|i| match i {
+                Item::Skip(s) => Some(&s.reason),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(skips.len(), 2, "{skips:?}");
+        for (skip, line) in skips.iter().zip([2, 4]) {
+            assert_eq!(
+                **skip,
+                SkipReason::EmptyRecord {
+                    line,
+                    field: "text".into()
+                }
+            );
+            assert!(skip.is_reported() && !skip.is_error());
+            assert_eq!(
+                skip.to_string(),
+                format!("line {line}: the record has no text to index in its `text` field")
+            );
+        }
+    }
+
+    #[test]
+    fn a_records_update_date_gives_the_date_when_it_has_none() {
+        let feed =
+            br#"{"id": "u", "text": "Iran rejects new sanctions.", "updated": "Apr. 9, 2026"}"#;
+        let all = items(feed, false, &ReadOptions::default());
+        let Item::Document(doc) = &all[0] else {
+            panic!("{all:?}")
+        };
+        assert_eq!(doc.meta["date"], "2026-04-09");
+        assert_eq!(doc.meta["year"], 2026);
+        assert_eq!(doc.meta["updated"], "Apr. 9, 2026");
+        assert_eq!(doc.passages[0].meta["date"], "2026-04-09");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Markdown, read with a real CommonMark parser (pulldown-cmark, with its source offsets).
 //!
 //! - YAML (`---`) or TOML (`+++`) front matter gives the title and metadata; a header of
-//!   `**Key:** value` lines at the very top (as in converted report pages) is metadata too;
+//!   `**Key:** value` lines at the very top (as in converted report pages) is metadata too, and
+//!   so is a dateline (`Updated April 9, 2026`, `Published: 9 April 2026`) in the first lines
+//!   (outside sentences of prose, which keep their dates to themselves); a key such as `publication_date`, `published` or `updated` gives the
+//!   document its `date` when none is given (see [`meta::date_from_aliases`]);
 //! - `#` headings become sections (the first one is the title when front matter has none);
 //! - paragraphs, list items, block quotes, code blocks and table rows are passages, with inline
 //!   markup removed (link text kept) and each word cited at its place in the file;
@@ -10,9 +13,15 @@
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
-use super::chunk::{assemble, looks_like_heading, ChunkOptions, Chunked, Layout, Piece, Unit};
+use super::chunk::{
+    assemble, ends_sentence, find_dateline, looks_like_heading, ChunkOptions, Chunked, Layout,
+    Piece, Unit,
+};
 use crate::model::meta::{self, Meta};
 use crate::model::normalize_whitespace;
+
+/// A dateline (`Updated April 9, 2026`) is metadata in the first lines of a page only.
+const DATELINE_LINES: usize = 60;
 
 /// A paragraph made mostly of links (at least this share of its characters) is navigation.
 const LINK_DENSITY: f64 = 0.7;
@@ -50,6 +59,7 @@ pub fn read(text: &str, options: &ChunkOptions) -> (Chunked, Meta) {
         }
         Some(title)
     });
+    meta::date_from_aliases(&mut meta);
     let mut chunked = assemble(text, units, Layout::Markdown, options, false);
     chunked.title = title;
     (chunked, std::mem::take(&mut meta))
@@ -204,6 +214,11 @@ impl<'t> Reader<'t> {
         if chars == 0 {
             return;
         }
+        let prose = block == Block::Paragraph && ends_sentence(&text) && !text.starts_with('|');
+        let line = self.text[..pieces[0].start].matches('\n').count() + 1;
+        if line <= DATELINE_LINES && !prose {
+            self.dateline(&text);
+        }
         if links >= 2 && link_chars as f64 >= LINK_DENSITY * chars as f64 {
             return; // navigation
         }
@@ -217,6 +232,16 @@ impl<'t> Reader<'t> {
         }
         self.seen_passage = true;
         self.units.push(Unit::Paragraph(pieces));
+    }
+
+    /// A dateline near the top (`…Updated April 9, 2026 (IF12106)`): the date under its key
+    /// (`updated`, `published`), unless the page gave that key already. The text stays a passage.
+    fn dateline(&mut self, text: &str) {
+        if let Some((key, date)) = find_dateline(text) {
+            if !self.meta.contains_key(key) {
+                meta::insert(&mut self.meta, key, Value::String(date.to_string()));
+            }
+        }
     }
 
     /// `**Report No.:** IN12678` lines opening a document: metadata, not text.
@@ -371,6 +396,41 @@ mod tests {
         assert_eq!(meta["url"], "https://www.congress.gov/x");
         assert_eq!(texts(&c), ["As of April 9, no text has been released."]);
         assert_eq!(c.chunks[0].section.as_deref(), Some("Assessment"));
+    }
+
+    /// CRS pages print their dates as `**Publication Date:** 04/09/2026` (month/day) and as an
+    /// `Updated April 9, 2026` glued to the title line; either gives `date` and `year`.
+    #[test]
+    fn printed_dates_give_the_date() {
+        let src = "# Iran and Nuclear Weapons Production\n\n**Report No.:** IF12106\n**Publication Date:** 04/09/2026\n\n[Listen](https://r)Iran and Nuclear Weapons ProductionUpdated April 9, 2026             (IF12106)\n\nBackground\n\nIran has enriched uranium since 2006.\n";
+        let (c, meta) = read_default(src);
+        assert_eq!(meta["date"], "2026-04-09");
+        assert_eq!(meta["year"], 2026);
+        assert_eq!(meta["publication_date"], "04/09/2026", "kept as printed");
+        assert_eq!(meta["updated"], "2026-04-09");
+        // The dateline stays text.
+        assert_eq!(
+            texts(&c),
+            [
+                "ListenIran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106)",
+                "Iran has enriched uranium since 2006."
+            ]
+        );
+        assert_eq!(c.chunks[0].section, None);
+        assert_eq!(c.chunks[1].section.as_deref(), Some("Background"));
+        assert_eq!((c.chunks[0].line_start, c.chunks[0].line_end), (6, 6));
+
+        // Only the dateline: the update date is the date.
+        let (_, meta) = read_default("# Ceasefire\n\n- [April 8, 2026 (IN12678 - Version: 1)](https://v)\n[Listen](https://r)U.S.-Iran CeasefireUpdated April 9, 2026 (IN12678)\n\nOn April 7, 2026, the two sides agreed, and the text was updated on May 1, 2026.\n");
+        assert_eq!(meta["date"], "2026-04-09");
+        assert_eq!(meta["year"], 2026);
+        // Front matter under another name, in words.
+        let (_, meta) = read_default("---\npublished: 9 April 2026\n---\n\nText.\n");
+        assert_eq!(meta["date"], "2026-04-09");
+        let (_, meta) = read_default("---\nupdated: Sept. 17, 2023\n---\n\nText.\n");
+        assert_eq!(meta["updated"], "Sept. 17, 2023");
+        assert_eq!(meta["date"], "2023-09-17");
+        assert_eq!(meta["year"], 2023);
     }
 
     #[test]

@@ -89,9 +89,12 @@ pub enum SkipReason {
         line: u64,
         message: String,
     },
-    /// A feed record whose text field is empty; counted, not an error.
+    /// A feed record whose text field holds no text; counted, not an error, but reported (see
+    /// [`SkipReason::is_reported`]): a feed that loses records should say so.
     EmptyRecord {
         line: u64,
+        /// The text field that was empty.
+        field: String,
     },
     /// A compressed feed that ends early; the records before `line` were read.
     Truncated {
@@ -114,6 +117,13 @@ impl SkipReason {
             self,
             SkipReason::Unsupported | SkipReason::Empty | SkipReason::EmptyRecord { .. }
         )
+    }
+
+    /// True when the skip is worth a line on stderr without `--verbose`: every error, and a feed
+    /// record with no text (a record the feed meant to hold, so its loss must not go unnoticed).
+    /// Files that are simply not for us (unsupported, empty) are only counted.
+    pub fn is_reported(&self) -> bool {
+        self.is_error() || matches!(self, SkipReason::EmptyRecord { .. })
     }
 
     /// A short name of the kind of skip, for summaries.
@@ -142,7 +152,12 @@ impl fmt::Display for SkipReason {
             SkipReason::Unreadable(e) => write!(f, "cannot read file: {e}"),
             SkipReason::Binary => write!(f, "binary file (contains NUL bytes)"),
             SkipReason::BadRecord { line, message } => write!(f, "line {line}: {message}"),
-            SkipReason::EmptyRecord { line } => write!(f, "line {line}: the record has no text"),
+            SkipReason::EmptyRecord { line, field } => {
+                write!(
+                    f,
+                    "line {line}: the record has no text to index in its `{field}` field"
+                )
+            }
             SkipReason::Truncated { line, message } => {
                 write!(f, "stream ends early after line {line} ({message}); the records before it were read")
             }
@@ -352,7 +367,7 @@ pub fn document_from_bytes(
         _ => None,
     };
     let decoded = decode::decode(bytes, declared);
-    let (chunked, meta) = match format {
+    let (chunked, mut meta) = match format {
         Format::Text | Format::Jsonl { .. } => (
             chunk::chunk_text(&decoded.text, &options.chunk),
             Meta::new(),
@@ -360,6 +375,7 @@ pub fn document_from_bytes(
         Format::Markdown => markdown::read(&decoded.text, &options.chunk),
         Format::Html => html::read(&decoded.text, &options.chunk),
     };
+    crate::model::meta::date_from_aliases(&mut meta);
     if chunked.chunks.is_empty() {
         return Err(SkipReason::Empty);
     }
@@ -571,6 +587,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A note of one short line is a document of one passage, not "no text".
+    #[test]
+    fn a_one_line_text_file_is_one_passage() {
+        let doc = text_document(
+            Path::new("wire/oil.txt"),
+            b"Iran rejects new sanctions on oil\n",
+        )
+        .unwrap();
+        assert_eq!(doc.title, "Iran rejects new sanctions on oil");
+        assert_eq!(doc.passages.len(), 1);
+        let p = &doc.passages[0];
+        assert_eq!(p.text, "Iran rejects new sanctions on oil");
+        assert_eq!(
+            (p.line_start, p.line_end, p.byte_start, p.byte_end),
+            (1, 1, 0, 33)
+        );
+        assert_eq!(p.section, None);
+    }
+
+    #[test]
+    fn only_errors_and_empty_feed_records_are_reported_by_default() {
+        assert!(SkipReason::Binary.is_reported());
+        assert!(SkipReason::EmptyRecord {
+            line: 3,
+            field: "text".into()
+        }
+        .is_reported());
+        assert!(!SkipReason::Empty.is_reported());
+        assert!(!SkipReason::Unsupported.is_reported());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! any other key a source brings (a feed's `country`, a page's `lang`), as one JSON object.
 //!
 //! Values are kept as given, except `date` (normalised to `YYYY-MM-DD`), `year` (a number,
-//! derived from the date when missing) and `tags` (a list of strings).
+//! derived from the date when missing) and `tags` (a list of strings). A source that names its
+//! date otherwise (`publication_date`, `published`, `updated`, ...) gets its `date` from that key
+//! ([`date_from_aliases`]), the key itself kept as given.
 
 use std::collections::BTreeMap;
 
@@ -73,6 +75,49 @@ pub fn insert(meta: &mut Meta, key: &str, value: Value) {
     meta.insert(key, value);
 }
 
+/// Keys that give a document's date under another name, the most telling first: when it was
+/// published, then when it was last updated.
+pub const DATE_ALIASES: &[&str] = &[
+    "published",
+    "publication_date",
+    "date_published",
+    "datepublished",
+    "published_at",
+    "published_time",
+    "publish_date",
+    "pubdate",
+    "issued",
+    "date_issued",
+    "updated",
+    "last_updated",
+    "date_updated",
+    "updated_at",
+    "modified",
+    "date_modified",
+    "modified_time",
+    "last_modified",
+];
+
+/// Sets `date` (and with it `year`, when missing) from the first key of [`DATE_ALIASES`] that
+/// holds a date, when the metadata has no `date` that reads as one. Call it once a document's
+/// metadata is complete.
+pub fn date_from_aliases(meta: &mut Meta) {
+    let has_date = meta
+        .get("date")
+        .and_then(Value::as_str)
+        .and_then(Date::parse)
+        .is_some();
+    if has_date {
+        return;
+    }
+    let alias = DATE_ALIASES
+        .iter()
+        .find_map(|key| meta.get(*key).and_then(Value::as_str).and_then(Date::parse));
+    if let Some(date) = alias {
+        insert(meta, "date", Value::String(date.to_string()));
+    }
+}
+
 /// The date of a document: its `date`, else January 1st of its `year`.
 pub fn date_of(meta: &Meta) -> Option<Date> {
     if let Some(date) = meta
@@ -97,6 +142,29 @@ pub fn year_of(meta: &Meta) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_come_from_their_aliases_when_no_date_is_given() {
+        let mut meta = Meta::new();
+        insert(&mut meta, "updated", Value::from("April 9, 2026"));
+        insert(&mut meta, "publication_date", Value::from("04/08/2026"));
+        date_from_aliases(&mut meta);
+        assert_eq!(meta["date"], "2026-04-08", "published before updated");
+        assert_eq!(meta["year"], 2026);
+        assert_eq!(meta["publication_date"], "04/08/2026", "kept as given");
+
+        let mut meta = Meta::new();
+        insert(&mut meta, "date", Value::from("2025-02-04"));
+        insert(&mut meta, "updated", Value::from("April 9, 2026"));
+        date_from_aliases(&mut meta);
+        assert_eq!(meta["date"], "2025-02-04", "a date given wins");
+
+        let mut meta = Meta::new();
+        insert(&mut meta, "date", Value::from("n.d."));
+        insert(&mut meta, "published", Value::from("9 April 2026"));
+        date_from_aliases(&mut meta);
+        assert_eq!(meta["date"], "2026-04-09", "a date that is none does not");
+    }
 
     #[test]
     fn well_known_keys_are_normalised() {

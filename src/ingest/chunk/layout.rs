@@ -11,8 +11,16 @@
 //!
 //! Page furniture (page numbers, job numbers, running heads) is dropped first; the blank lines
 //! around it are page breaks, not paragraph breaks, and a paragraph cut by one is rejoined.
+//!
+//! A line of the shape of a heading (see [`super::looks_like_heading`]) standing alone is only a
+//! heading when the document agrees ([`rejected_headings`]): what follows it starts a new
+//! paragraph, it does not answer a colon, a paragraph comes after it, and a long text has other
+//! headings. Otherwise the line is text, and the layout is read again with it as an ordinary line
+//! (so a fragment cut from a sentence goes back into its paragraph).
 
-use super::{ends_sentence, looks_like_heading, segment, Line, Piece, Unit};
+use std::collections::HashSet;
+
+use super::{ends_sentence, is_title_like, looks_like_heading, segment, Line, Piece, Unit};
 use crate::ingest::debris::is_page_furniture;
 pub use crate::model::Layout;
 
@@ -22,6 +30,11 @@ pub const LINE_PER_PARAGRAPH_MEDIAN: usize = 100;
 const MAX_PLAIN_BLOCK_LINES: usize = 12;
 /// A document whose blank lines come at least this often (lines per block) is a blank-line one.
 const BLANK_LINE_BLOCK_LINES: usize = 12;
+/// A document with one heading-shaped line and more paragraphs than this is a speech or an
+/// article without headings, and the line a fragment.
+const LONE_HEADING_MAX_PARAGRAPHS: usize = 12;
+/// Readings of a document at most: each one can only turn more heading-shaped lines into text.
+const MAX_READINGS: usize = 3;
 
 /// A line of text, or a run of blank and furniture lines between two lines of text.
 #[derive(Debug, Clone, Copy)]
@@ -33,9 +46,18 @@ enum Item {
     },
 }
 
+/// What a layout makes of the lines: a heading (the line it stands on) or a paragraph.
+#[derive(Debug)]
+enum Block {
+    Heading(Line),
+    Paragraph(Vec<Piece>),
+}
+
 struct Doc<'t> {
     text: &'t str,
     items: Vec<Item>,
+    /// Heading-shaped lines (by their first byte) that the document says are text.
+    not_headings: &'t HashSet<usize>,
 }
 
 impl Doc<'_> {
@@ -46,14 +68,60 @@ impl Doc<'_> {
     fn chars(&self, line: &Line) -> usize {
         self.line(line).trim().chars().count()
     }
+
+    /// Whether the source line `start..end` can be a heading.
+    fn is_heading(&self, start: usize, end: usize) -> bool {
+        !self.not_headings.contains(&start) && looks_like_heading(&self.text[start..end])
+    }
+
+    /// The same document restricted to some of its items.
+    fn sub(&self, items: Vec<Item>) -> Doc<'_> {
+        Doc {
+            text: self.text,
+            items,
+            not_headings: self.not_headings,
+        }
+    }
 }
 
-/// Splits a plain-text document into headings and paragraphs.
-pub(super) fn text_units(text: &str, lines: &[Line]) -> (Layout, Vec<Unit>) {
-    let doc = Doc {
+/// Splits a plain-text document into headings and paragraphs. With `first_is_title`, a heading
+/// on the first line is left for the caller to read as the title (it needs no other evidence).
+pub(super) fn text_units(text: &str, lines: &[Line], first_is_title: bool) -> (Layout, Vec<Unit>) {
+    let items = items(text, lines);
+    let mut not_headings = HashSet::new();
+    let mut reading = read_layout(&Doc {
         text,
-        items: items(text, lines),
-    };
+        items: items.clone(),
+        not_headings: &not_headings,
+    });
+    for _ in 1..MAX_READINGS {
+        let rejected = rejected_headings(text, &reading.1, first_is_title);
+        if rejected.is_empty() {
+            break;
+        }
+        not_headings.extend(rejected);
+        reading = read_layout(&Doc {
+            text,
+            items: items.clone(),
+            not_headings: &not_headings,
+        });
+    }
+    let (layout, blocks) = reading;
+    let units = blocks
+        .into_iter()
+        .map(|block| match block {
+            Block::Heading(line) if !not_headings.contains(&line.start) => Unit::Heading {
+                text: crate::model::normalize_whitespace(&text[line.start..line.end]),
+            },
+            Block::Heading(line) => Unit::Paragraph(vec![segment(&line)]),
+            Block::Paragraph(pieces) => Unit::Paragraph(pieces),
+        })
+        .collect();
+    (layout, units)
+}
+
+/// One reading of the layout, with the headings the document's lines allow.
+fn read_layout(doc: &Doc) -> (Layout, Vec<Block>) {
     let text_lines: Vec<&Line> = doc
         .items
         .iter()
@@ -82,16 +150,67 @@ pub(super) fn text_units(text: &str, lines: &[Line]) -> (Layout, Vec<Unit>) {
     let indent_is_cue = indented > 0 && indented * 3 < text_lines.len();
 
     if median >= LINE_PER_PARAGRAPH_MEDIAN {
-        return (Layout::LinePerParagraph, line_per_paragraph(&doc));
+        return (Layout::LinePerParagraph, line_per_paragraph(doc));
     }
     if text_lines.len() <= paragraph_breaks.saturating_add(1) * BLANK_LINE_BLOCK_LINES {
-        return blank_line(&doc, wrap, indent_is_cue);
+        return blank_line(doc, wrap, indent_is_cue);
     }
-    let units = hard_wrapped(&doc, &doc.items, wrap, indent_is_cue);
-    (Layout::HardWrapped { wrap }, units)
+    let blocks = hard_wrapped(doc, &doc.items, wrap, indent_is_cue);
+    (Layout::HardWrapped { wrap }, blocks)
 }
 
-/// The wrap width: what full lines measure. Proportional fonts make full lines vary, so this is
+/// The heading-shaped lines of a reading that the rest of the document says are text:
+/// - nothing but headings follows it (a heading heads a paragraph; a text of one short line is
+///   that line);
+/// - the next paragraph goes on in lower case (the sentence runs on across a stray break);
+/// - the paragraph before it ends with a colon (it is the quotation or item announced);
+/// - it is the document's only heading and the document is long, or the line is not title-like
+///   (a lone heading-like line in a speech is a fragment of a sentence).
+///
+/// With `first_is_title`, a heading on the first line is the title candidate: it only has to be
+/// followed by something.
+fn rejected_headings(text: &str, blocks: &[Block], first_is_title: bool) -> Vec<usize> {
+    let piece_text = |p: &Piece| text[p.start..p.end].trim();
+    let paragraphs = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Paragraph(_)))
+        .count();
+    let mut rejected = Vec::new();
+    let mut kept = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let Block::Heading(line) = block else {
+            continue;
+        };
+        let followed = blocks[i + 1..]
+            .iter()
+            .any(|b| matches!(b, Block::Paragraph(_)));
+        let runs_on = match blocks.get(i + 1) {
+            Some(Block::Paragraph(pieces)) => pieces
+                .first()
+                .is_some_and(|p| starts_lowercase(piece_text(p).trim_start_matches(['(', '[']))),
+            _ => false,
+        };
+        let announced = match i.checked_sub(1).map(|j| &blocks[j]) {
+            Some(Block::Paragraph(pieces)) => {
+                pieces.last().is_some_and(|p| piece_text(p).ends_with(':'))
+            }
+            _ => false,
+        };
+        if !followed || runs_on || announced {
+            rejected.push(line.start);
+        } else if i > 0 || !first_is_title {
+            kept.push(*line);
+        }
+    }
+    if let [lone] = kept[..] {
+        if paragraphs > LONE_HEADING_MAX_PARAGRAPHS || !is_title_like(&text[lone.start..lone.end]) {
+            rejected.push(lone.start);
+        }
+    }
+    rejected
+}
+
+/// The width full lines measure. Proportional fonts make full lines vary, so this is
 /// a high percentile rather than the maximum (a stray long line must not stretch it).
 fn wrap_width(sorted_lengths: &[usize]) -> usize {
     sorted_lengths[(sorted_lengths.len() * 95 / 100).min(sorted_lengths.len() - 1)]
@@ -123,9 +242,8 @@ fn items(text: &str, lines: &[Line]) -> Vec<Item> {
 
 /// Every line a paragraph; a paragraph cut in two (by a page break or a stray line break: it does
 /// not end a sentence, and the next line goes on in lower case or it is no heading) is rejoined.
-fn line_per_paragraph(doc: &Doc) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::new();
-    let mut last_heading: Option<Line> = None;
+fn line_per_paragraph(doc: &Doc) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
     let mut blank_since = false;
     for item in &doc.items {
         let line = match item {
@@ -138,33 +256,31 @@ fn line_per_paragraph(doc: &Doc) -> Vec<Unit> {
         let content = doc.line(line).trim();
         // A "heading" that the next line continues in lower case, with no blank line between,
         // was a paragraph cut in two.
-        let heading = last_heading.take().filter(|_| !blank_since);
-        blank_since = false;
-        if let (Some(heading), true) = (heading, starts_lowercase(content)) {
-            if let Some(unit) = units.last_mut() {
-                *unit = Unit::Paragraph(vec![segment(&heading)]);
+        let after_blank = std::mem::take(&mut blank_since);
+        if let Some(last) = blocks.last_mut() {
+            if let Block::Heading(heading) = *last {
+                if !after_blank && starts_lowercase(content) {
+                    *last = Block::Paragraph(vec![segment(&heading)]);
+                }
             }
         }
-        if let Some(Unit::Paragraph(segments)) = units.last_mut() {
+        if let Some(Block::Paragraph(segments)) = blocks.last_mut() {
             let prev = segments.last().expect("paragraphs have segments");
             let prev_text = doc.text[prev.start..prev.end].trim();
             let continues = !ends_sentence(prev_text)
-                && (starts_lowercase(content) || !looks_like_heading(prev_text));
+                && (starts_lowercase(content) || !doc.is_heading(prev.start, prev.end));
             if continues {
                 segments.push(segment(line));
                 continue;
             }
         }
-        units.push(if looks_like_heading(content) {
-            last_heading = Some(*line);
-            Unit::Heading {
-                text: crate::model::normalize_whitespace(content),
-            }
+        blocks.push(if doc.is_heading(line.start, line.end) {
+            Block::Heading(*line)
         } else {
-            Unit::Paragraph(vec![segment(line)])
+            Block::Paragraph(vec![segment(line)])
         });
     }
-    units
+    blocks
 }
 
 fn starts_lowercase(text: &str) -> bool {
@@ -173,7 +289,10 @@ fn starts_lowercase(text: &str) -> bool {
 
 /// Blocks between blank lines. A block of long lines is one paragraph per line; a long run of
 /// short lines is rebuilt as hard-wrapped text; any other block is one paragraph (or a heading).
-fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>) {
+/// A blank line inside a sentence (the line before it does not end one, the line after it goes
+/// on in lower case) does not end the block; neither does a page break, unless the sentence ends
+/// and the next line starts a new one.
+fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Block>) {
     let mut units = Vec::new();
     let mut mixed = false;
     let mut blocks: Vec<Vec<Item>> = vec![Vec::new()];
@@ -183,11 +302,14 @@ fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>
             Item::Break { page } => pending = Some(*page),
             Item::Text(line) => {
                 let block = blocks.last_mut().expect("one block");
-                // A page break inside a sentence does not end the block.
+                let next = doc.line(line).trim();
                 let continues = match (pending.take(), block.last()) {
                     (None, _) => true,
                     (Some(true), Some(Item::Text(prev))) => {
-                        !ends_sentence(doc.line(prev)) || starts_lowercase(doc.line(line).trim())
+                        !ends_sentence(doc.line(prev)) || starts_lowercase(next)
+                    }
+                    (Some(false), Some(Item::Text(prev))) => {
+                        !ends_sentence(doc.line(prev)) && starts_lowercase(next)
                     }
                     (Some(_), _) => block.is_empty(),
                 };
@@ -209,25 +331,19 @@ fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>
         let mut lengths: Vec<usize> = lines.iter().map(|l| doc.chars(l)).collect();
         lengths.sort_unstable();
         if lines.len() == 1 {
-            let content = doc.line(lines[0]).trim();
-            units.push(if looks_like_heading(content) {
-                Unit::Heading {
-                    text: crate::model::normalize_whitespace(content),
-                }
+            let line = lines[0];
+            units.push(if doc.is_heading(line.start, line.end) {
+                Block::Heading(*line)
             } else {
-                Unit::Paragraph(vec![segment(lines[0])])
+                Block::Paragraph(vec![segment(line)])
             });
         } else if lengths[lengths.len() / 2] >= LINE_PER_PARAGRAPH_MEDIAN {
-            let sub = Doc {
-                text: doc.text,
-                items: block.clone(),
-            };
-            units.extend(line_per_paragraph(&sub));
+            units.extend(line_per_paragraph(&doc.sub(block.clone())));
         } else if lines.len() > MAX_PLAIN_BLOCK_LINES {
             mixed = true;
             units.extend(hard_wrapped(doc, block, wrap, indent_is_cue));
         } else {
-            units.push(Unit::Paragraph(lines.iter().map(|l| segment(l)).collect()));
+            units.push(Block::Paragraph(lines.iter().map(|l| segment(l)).collect()));
         }
     }
     let layout = if mixed {
@@ -239,26 +355,26 @@ fn blank_line(doc: &Doc, wrap: usize, indent_is_cue: bool) -> (Layout, Vec<Unit>
 }
 
 /// Rebuilds paragraphs from text wrapped at about `wrap` characters.
-fn hard_wrapped(doc: &Doc, items: &[Item], wrap: usize, indent_is_cue: bool) -> Vec<Unit> {
-    let mut units = Vec::new();
+fn hard_wrapped(doc: &Doc, items: &[Item], wrap: usize, indent_is_cue: bool) -> Vec<Block> {
+    let mut blocks = Vec::new();
     let mut current: Vec<Piece> = Vec::new();
     let mut pending: Option<bool> = None; // a break since the last line: Some(is_page_break)
-    let flush = |current: &mut Vec<Piece>, units: &mut Vec<Unit>| {
+    let short = |s: &Piece| doc.text[s.start..s.end].trim().chars().count() * 3 < wrap * 2;
+    let flush = |current: &mut Vec<Piece>, blocks: &mut Vec<Block>| {
         if current.is_empty() {
             return;
         }
-        if current.len() == 1 {
-            let s = &current[0];
-            let content = doc.text[s.start..s.end].trim();
-            if looks_like_heading(content) && content.chars().count() * 3 < wrap * 2 {
-                units.push(Unit::Heading {
-                    text: crate::model::normalize_whitespace(content),
-                });
+        if let [s] = &current[..] {
+            if doc.is_heading(s.start, s.end) && short(s) {
+                blocks.push(Block::Heading(Line {
+                    start: s.start,
+                    end: s.end,
+                }));
                 current.clear();
                 return;
             }
         }
-        units.push(Unit::Paragraph(std::mem::take(current)));
+        blocks.push(Block::Paragraph(std::mem::take(current)));
     };
     for item in items {
         let line = match item {
@@ -270,21 +386,32 @@ fn hard_wrapped(doc: &Doc, items: &[Item], wrap: usize, indent_is_cue: bool) -> 
         };
         if let Some(prev) = current.last() {
             let prev_text = doc.text[prev.start..prev.end].trim_end();
+            let prev_heading = doc.is_heading(prev.start, prev.end);
             let next_raw = doc.line(line);
-            if paragraph_ends(prev_text, next_raw, pending, wrap, indent_is_cue) {
-                flush(&mut current, &mut units);
+            let ends = paragraph_ends(
+                prev_text,
+                prev_heading,
+                next_raw,
+                pending,
+                wrap,
+                indent_is_cue,
+            );
+            if ends {
+                flush(&mut current, &mut blocks);
             }
         }
         pending = None;
         current.push(segment(line));
     }
-    flush(&mut current, &mut units);
-    units
+    flush(&mut current, &mut blocks);
+    blocks
 }
 
-/// Whether a paragraph ends between a line (`prev`, trailing space trimmed) and the next one.
+/// Whether a paragraph ends between a line (`prev`, trailing space trimmed; `prev_heading`: it
+/// has the shape of a heading) and the next one.
 fn paragraph_ends(
     prev: &str,
+    prev_heading: bool,
     next_raw: &str,
     pending_break: Option<bool>,
     wrap: usize,
@@ -302,10 +429,10 @@ fn paragraph_ends(
     let ends = ends_sentence(prev);
     let first_word = next.split_whitespace().next().unwrap_or("");
     let had_room = prev.chars().count() + 1 + first_word.chars().count() <= wrap;
-    let short_heading = !ends && looks_like_heading(prev) && prev.chars().count() * 3 < wrap * 2;
+    let short_heading = !ends && prev_heading && prev.chars().count() * 3 < wrap * 2;
     match pending_break {
         // A real blank line: a paragraph break unless the sentence runs on.
-        Some(false) => ends || looks_like_heading(prev),
+        Some(false) => ends || prev_heading,
         // A page break or no break: the wrapping itself tells.
         _ => {
             let indented = indent_is_cue && next_raw.starts_with([' ', '\t']);
@@ -323,6 +450,7 @@ mod tests {
         // Wrapped at 30: "need." had room for "In", so the paragraph ended there.
         assert!(paragraph_ends(
             "time of need.",
+            false,
             "In moments of",
             None,
             30,
@@ -331,16 +459,18 @@ mod tests {
         // A full line ending a sentence inside a paragraph: "We" would not have fit.
         assert!(!paragraph_ends(
             "the time to reform the United.",
+            false,
             "We must",
             None,
             30,
             false
         ));
         // Lower-case continuation never starts a paragraph.
-        assert!(!paragraph_ends("need.", "and then", None, 30, false));
+        assert!(!paragraph_ends("need.", false, "and then", None, 30, false));
         // An indented line does, where indentation is a cue.
         assert!(paragraph_ends(
             "the time to reform the United.",
+            false,
             " We must",
             None,
             30,
@@ -349,6 +479,7 @@ mod tests {
         // A real blank line after a sentence end does; a page break alone does not.
         assert!(paragraph_ends(
             "the time to reform the United.",
+            false,
             "We must",
             Some(false),
             30,
@@ -356,6 +487,7 @@ mod tests {
         ));
         assert!(!paragraph_ends(
             "the time to reform the United.",
+            false,
             "We must",
             Some(true),
             30,

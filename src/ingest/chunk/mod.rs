@@ -15,24 +15,24 @@
 //! Offsets: `byte_start..byte_end` run from the first to the last character of the passage's
 //! text in the source; the lines cited are the lines those bytes are on.
 
+mod heading;
 pub mod layout;
 mod paragraph;
 
 use super::debris::is_debris;
 use crate::model::normalize_whitespace;
+pub use heading::{find_dateline, is_title_like, looks_like_heading};
 pub use layout::Layout;
 use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
 /// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
 /// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
-pub const CHUNKER_VERSION: u32 = 2;
+pub const CHUNKER_VERSION: u32 = 3;
 
 /// Default longest passage, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 1500;
 
-/// Longest line (in characters) that can be a heading or a title.
-const MAX_HEADING_CHARS: usize = 120;
-const MAX_HEADING_WORDS: usize = 16;
+/// Longest line (in characters) that can be a title.
 const MAX_TITLE_CHARS: usize = 160;
 
 /// Settings of the chunker.
@@ -118,25 +118,68 @@ pub enum Unit {
 }
 
 /// Splits a plain-text document into its title, headings and passages.
+///
+/// The first line is the title when it reads as one and stands apart from the body; it is not a
+/// passage, unless it is all the text there is (a one-line note is its own passage).
 pub fn chunk_text(text: &str, options: &ChunkOptions) -> Chunked {
-    let lines = split_lines(text);
-    let (layout, units) = layout::text_units(text, &lines);
-    let mut units = units.into_iter().peekable();
-    // The title: the first line, when it reads as one and stands apart from the body.
-    let title = match units.peek() {
-        Some(Unit::Heading { text }) if reads_as_title(text) => Some(text.clone()),
-        Some(Unit::Paragraph(pieces)) if pieces.len() == 1 && is_alone(text, &pieces[0]) => {
-            let line = &text[pieces[0].start..pieces[0].end];
-            reads_as_title(line).then(|| normalize_whitespace(line))
-        }
-        _ => None,
-    };
-    if title.is_some() {
-        units.next();
+    chunk_plain(text, options, TitleRule::FirstLine)
+}
+
+/// Splits the text of a feed record. When the record gives its own `title`, the text's first
+/// line is only taken off as the title when it repeats that title; anything else in the text is
+/// the record's to index. Without one, the first line is read as in [`chunk_text`].
+pub fn chunk_record(text: &str, options: &ChunkOptions, title: Option<&str>) -> Chunked {
+    match title {
+        Some(title) => chunk_plain(text, options, TitleRule::Given(title)),
+        None => chunk_text(text, options),
     }
-    let mut chunked = assemble(text, units.collect(), layout, options, true);
-    chunked.title = title;
+}
+
+/// Where the title of a plain text comes from.
+#[derive(Clone, Copy)]
+enum TitleRule<'a> {
+    /// The first line, when it reads as a title.
+    FirstLine,
+    /// Given by the source; a first line that repeats it is not a passage.
+    Given(&'a str),
+}
+
+fn chunk_plain(text: &str, options: &ChunkOptions, rule: TitleRule) -> Chunked {
+    let lines = split_lines(text);
+    let (layout, mut units) =
+        layout::text_units(text, &lines, matches!(rule, TitleRule::FirstLine));
+    let first_line = |unit: &Unit| -> Option<String> {
+        match unit {
+            Unit::Heading { text } => Some(text.clone()),
+            Unit::Paragraph(pieces) if pieces.len() == 1 && is_alone(text, &pieces[0]) => {
+                Some(normalize_whitespace(&text[pieces[0].start..pieces[0].end]))
+            }
+            Unit::Paragraph(_) => None,
+        }
+    };
+    let candidate = units.first().and_then(first_line);
+    let title = match rule {
+        TitleRule::FirstLine => candidate.filter(|line| reads_as_title(line)),
+        TitleRule::Given(given) => candidate.filter(|line| same_title(line, given)),
+    };
+    let has_body = units
+        .iter()
+        .skip(1)
+        .any(|u| matches!(u, Unit::Paragraph(_)));
+    if title.is_some() && has_body {
+        units.remove(0);
+    }
+    let mut chunked = assemble(text, units, layout, options, true);
+    chunked.title = match rule {
+        TitleRule::FirstLine => title,
+        TitleRule::Given(_) => None,
+    };
     chunked
+}
+
+/// Whether a line repeats a title (whitespace and case aside).
+fn same_title(line: &str, title: &str) -> bool {
+    normalize_whitespace(line).to_lowercase() == normalize_whitespace(title).to_lowercase()
 }
 
 fn split_lines(text: &str) -> Vec<Line> {
@@ -163,43 +206,6 @@ fn split_lines(text: &str) -> Vec<Line> {
 
 fn segment(line: &Line) -> Piece {
     Piece::raw(line.start, line.end)
-}
-
-/// A short line that does not end a sentence and starts like a heading.
-pub fn looks_like_heading(line: &str) -> bool {
-    let line = line.trim();
-    let Some(first) = line.chars().next() else {
-        return false;
-    };
-    let chars = line.chars().count();
-    if chars > MAX_HEADING_CHARS || line.split_whitespace().count() > MAX_HEADING_WORDS {
-        return false;
-    }
-    if !(first.is_uppercase() || first.is_numeric() || "\"“‘'".contains(first)) {
-        return false;
-    }
-    if !line.chars().any(char::is_alphabetic) {
-        return false;
-    }
-    // A comma followed by a lower-case word is sentence syntax ("Last week, Major General
-    // Salehi, the Commander of Iran’s Army, proclaimed" is a paragraph cut by a page break);
-    // headings list capitalised items ("War in Suspension, Sanctions in Priority").
-    let comma_clause = line
-        .match_indices(", ")
-        .any(|(i, _)| line[i + 2..].chars().next().is_some_and(char::is_lowercase));
-    if comma_clause {
-        return false;
-    }
-    !ends_with_closing_punctuation(line)
-}
-
-fn ends_with_closing_punctuation(line: &str) -> bool {
-    let stripped = line.trim_end_matches(['"', '”', '’', '\'', ')', ']']);
-    let last = stripped.chars().last();
-    matches!(
-        last,
-        Some('.' | ',' | ';' | ':' | '!' | '?' | '…' | '-' | '–' | '—')
-    )
 }
 
 /// Whether a line ends a sentence (closing quotes and brackets aside).
@@ -534,21 +540,194 @@ difficult debate about the future of the mission.
         );
     }
 
+    /// The chunk whose text starts with `start`, and the source text it cites.
+    fn cited<'s>(src: &'s str, c: &'s Chunked, start: &str) -> (&'s Chunk, &'s str) {
+        let chunk = c
+            .chunks
+            .iter()
+            .find(|c| c.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no passage starts with {start:?}: {:#?}", texts(c)));
+        (
+            chunk,
+            &src[chunk.byte_start as usize..chunk.byte_end as usize],
+        )
+    }
+
+    /// A transcript with stray blank lines inside sentences (USA_79_2024): no line of it is a
+    /// heading, and the words on both sides of a stray break are one passage.
     #[test]
-    fn headings_need_the_shape_of_a_heading() {
-        assert!(looks_like_heading(
-            "Peace From the Barrel of a Gun: Trump’s Narrative of Coercive Diplomacy"
+    fn a_stray_blank_line_inside_a_sentence_is_no_heading_and_no_paragraph_break() {
+        let src = "United States of America — UN General Debate 2024\n\nIn the 1980s, I spoke out against apartheid in South Africa, and then I\n\nwatched the racist regime fall.\n\nIn the 1990s, I worked to hold MiloSevic accountable for war crimes. He was\n\nheld accountable.\n\n250 innocents taken hostage.\n\nI’ve met with the families of those hostages. I’ve grieved with them. They’re\n\ngoing through hell.\n\nThen I came to the presidency in another moment in a crisis and\n\nuncertainty. I believed America had to look forward.\n";
+        let c = chunk_default(src);
+        assert_eq!(
+            c.title.as_deref(),
+            Some("United States of America — UN General Debate 2024")
+        );
+        assert!(c.chunks.iter().all(|c| c.section.is_none()), "{c:#?}");
+        assert_eq!(
+            texts(&c),
+            [
+                "In the 1980s, I spoke out against apartheid in South Africa, and then I watched the racist regime fall.",
+                "In the 1990s, I worked to hold MiloSevic accountable for war crimes. He was held accountable.",
+                "250 innocents taken hostage.",
+                "I’ve met with the families of those hostages. I’ve grieved with them. They’re going through hell.",
+                "Then I came to the presidency in another moment in a crisis and uncertainty. I believed America had to look forward.",
+            ]
+        );
+        let (hostages, cited_text) = cited(src, &c, "I’ve met");
+        assert_eq!((hostages.line_start, hostages.line_end), (13, 15));
+        assert!(cited_text.starts_with("I’ve met with the families of those hostages."));
+        assert!(cited_text.ends_with("going through hell."));
+        assert_exact(src, &c);
+    }
+
+    /// One paragraph per line (CUB_73_2018): a line cut after "former" goes on in the next one.
+    #[test]
+    fn a_line_cut_after_a_word_that_needs_more_is_no_heading() {
+        let src = "Cuba — UN General Debate 2018\n\nWe likewise reject the attempts to destabilize the Government of Nicaragua, a peaceful country that has made remarkable social and economic progress and improved security for its citizens.\nWe denounce the political imprisonment of former\nPresident  Luiz Inácio Lula  da Silva  and  the decision\nto prevent the people from voting for Brazil’s most popular leader and electing him to the presidency.\nWe stand in solidarity with the Caribbean nations demanding legitimate reparations for the horrific legacy of slavery as well as the fair, special and differential treatment they deserve.\n";
+        let c = chunk_default(src);
+        assert_eq!(c.layout, Layout::LinePerParagraph);
+        assert_eq!(c.chunks.len(), 3, "{:#?}", texts(&c));
+        assert!(c.chunks.iter().all(|c| c.section.is_none()));
+        let (lula, cited_text) = cited(src, &c, "We denounce");
+        assert_eq!(
+            lula.text,
+            "We denounce the political imprisonment of former President Luiz Inácio Lula da Silva and the decision to prevent the people from voting for Brazil’s most popular leader and electing him to the presidency."
+        );
+        assert_eq!((lula.line_start, lula.line_end), (4, 6));
+        assert!(cited_text.starts_with("We denounce") && cited_text.ends_with("presidency."));
+        assert_exact(src, &c);
+    }
+
+    /// Hard-wrapped (USA_60_2005): a short line of heading shape, alone in a long speech, goes back
+    /// into its paragraph.
+    #[test]
+    fn a_lone_heading_shaped_line_in_a_speech_is_text() {
+        let filler = "The Assembly must act on what it has decided, and it\nmust act now, before the window for reform closes.\n";
+        let src = format!(
+            "{}The many goals we share are great indeed. And\nthe United Nations has a major role to play in their\nachievement. But for this institution to become an\nengine of change in the twenty-first century, it must\nnow change itself. The United Nations must launch a\nlasting revolution of reform.\nThe United Nations summit declaration\n(resolution 60/1), which every head of State endorsed\nthis week, expresses a global consensus on the fact that\nreform is imperative. I want to thank former General\nAssembly President Ping for his hard work.\n{}",
+            filler.repeat(8),
+            filler.repeat(8)
+        );
+        let c = chunk_default(&src);
+        assert!(
+            matches!(c.layout, Layout::HardWrapped { .. }),
+            "{:?}",
+            c.layout
+        );
+        assert!(
+            c.chunks.iter().all(|c| c.section.is_none()),
+            "{:#?}",
+            texts(&c)
+        );
+        let (summit, cited_text) = cited(&src, &c, "The United Nations summit");
+        assert!(summit.text.starts_with(
+            "The United Nations summit declaration (resolution 60/1), which every head"
         ));
-        assert!(looks_like_heading(
-            "Return of Maximum Pressure: War in Suspension, Sanctions in Priority"
-        ));
-        assert!(!looks_like_heading("Was this news useful?"));
-        assert!(!looks_like_heading("and then it continued"));
-        assert!(!looks_like_heading("12"));
-        assert!(!looks_like_heading(
-            "Last week, Major General Salehi, the Commander of Iran’s Army, proclaimed"
-        ));
-        assert!(!looks_like_heading(&"Word ".repeat(20)));
+        assert_eq!((summit.line_start, summit.line_end), (23, 27));
+        assert!(cited_text.ends_with("Ping for his hard work."));
+        assert_exact(&src, &c);
+    }
+
+    /// Salutations (IRN_75_2020) and a closing line (IRN_79_2024) are text, and a quotation
+    /// announced by a colon (ISR_79_2024) is no heading.
+    #[test]
+    fn salutations_closing_lines_and_quotations_are_text() {
+        let long = "I am delighted to congratulate you, as the representative of our fraternal neighbour, on your well-deserved election as the President of the Assembly.";
+        let src = format!(
+            "Iran — UN General Debate 2020\n\nMr. President\n{long}\nExcellencies\n{long}\n{long}\nAs the book of Samuel says in the Bible:\n\"נֵַ֣צַח יִשְׂרֵָ֔אֵ֔ל לֹ֥אֹ יְשֵַׁ֖רֵּ֖ר\"\n{long}\n{long}\n{long}\nThank You Mr. President\n"
+        );
+        let c = chunk_default(&src);
+        assert_eq!(c.layout, Layout::LinePerParagraph);
+        assert!(c.chunks.iter().all(|c| c.section.is_none()), "{c:#?}");
+        let all = texts(&c).join(" ");
+        for line in [
+            "Mr. President",
+            "Excellencies",
+            "נֵַ֣צַח",
+            "Thank You Mr. President",
+        ] {
+            assert!(all.contains(line), "{line:?} is lost: {all}");
+        }
+        let (last, cited_text) = cited(&src, &c, "Thank You");
+        assert_eq!((last.line_start, last.line_end), (13, 13));
+        assert_eq!(cited_text, "Thank You Mr. President");
+        assert_exact(&src, &c);
+    }
+
+    /// Real headings keep their place: a commentary with several, or a short note with one
+    /// title-like heading; a long text with a single one is read as having none.
+    #[test]
+    fn headings_need_the_documents_agreement() {
+        let para = |i: usize| format!("Paragraph {i} of the analysis, which ends here.\n\n");
+        let body: String = (1..=14).map(para).collect();
+        let two = format!("A Timeline of Coercion\n\n{}The First Campaign\n\n{body}The Return of the Policy\n\n{}", para(0), para(15));
+        let c = chunk_default(&two);
+        assert_eq!(c.chunks[0].section, None);
+        assert_eq!(c.chunks[1].section.as_deref(), Some("The First Campaign"));
+        assert_eq!(
+            c.chunks[15].section.as_deref(),
+            Some("The Return of the Policy")
+        );
+        assert_eq!(c.chunks.len(), 16);
+
+        let lone = format!(
+            "A Timeline of Coercion\n\n{}The First Campaign\n\n{body}",
+            para(0)
+        );
+        let c = chunk_default(&lone);
+        assert!(c.chunks.iter().all(|c| c.section.is_none()));
+        let (heading, cited_text) = cited(&lone, &c, "The First Campaign");
+        assert_eq!(heading.text, "The First Campaign");
+        assert_eq!(cited_text, "The First Campaign");
+        assert_eq!(heading.line_start, 5);
+
+        let short = "Notes\n\nThe talks resumed.\n\nThe Timing of War\n\nThey ended.\n";
+        let c = chunk_default(short);
+        assert_eq!(c.chunks[1].section.as_deref(), Some("The Timing of War"));
+        // A sentence-case line, alone, is not enough evidence.
+        let c =
+            chunk_default("Notes\n\nThe talks resumed.\n\nThe timing of the war\n\nThey ended.\n");
+        assert_eq!(
+            texts(&c),
+            ["The talks resumed.", "The timing of the war", "They ended."]
+        );
+    }
+
+    /// A text of one short line is that line: the title and its only passage.
+    #[test]
+    fn a_one_line_text_is_its_own_passage() {
+        let src = "Iran rejects new sanctions on oil\n";
+        let c = chunk_default(src);
+        assert_eq!(
+            c.title.as_deref(),
+            Some("Iran rejects new sanctions on oil")
+        );
+        assert_eq!(texts(&c), ["Iran rejects new sanctions on oil"]);
+        assert_eq!((c.chunks[0].byte_start, c.chunks[0].byte_end), (0, 33));
+        assert_eq!((c.chunks[0].line_start, c.chunks[0].line_end), (1, 1));
+        assert_eq!(c.chunks[0].section, None);
+        // Nor is a heading with nothing after it lost.
+        let c = chunk_default("Wire\n\nIran Rejects New Sanctions\n");
+        assert_eq!(c.title.as_deref(), Some("Wire"));
+        assert_eq!(texts(&c), ["Iran Rejects New Sanctions"]);
+    }
+
+    /// A feed record with a title of its own keeps its first line, unless it repeats the title.
+    #[test]
+    fn a_records_first_line_is_text_unless_it_repeats_the_title() {
+        let options = ChunkOptions::default();
+        let c = chunk_record("Iran rejects new sanctions on oil", &options, Some("Wire"));
+        assert_eq!(c.title, None);
+        assert_eq!(texts(&c), ["Iran rejects new sanctions on oil"]);
+        let c = chunk_record(
+            "Wire\n\nIran rejects new sanctions.",
+            &options,
+            Some("wire"),
+        );
+        assert_eq!(texts(&c), ["Iran rejects new sanctions."]);
+        let c = chunk_record("Oil Embargo\n\nIran rejects new sanctions.", &options, None);
+        assert_eq!(c.title.as_deref(), Some("Oil Embargo"));
     }
 
     /// Whatever a file holds, the chunker never panics and every citation lies inside it.
