@@ -153,6 +153,25 @@ enum Tok {
     Exact,
 }
 
+impl Tok {
+    /// The token as the user wrote it, for messages.
+    fn describe(&self) -> String {
+        match self {
+            Tok::Word(w) => format!("word `{w}`"),
+            Tok::Quoted { text, .. } => format!("phrase \"{text}\""),
+            Tok::Field(f) => format!("field `{f}:`"),
+            Tok::LParen => "`(`".to_owned(),
+            Tok::RParen => "`)`".to_owned(),
+            Tok::Or => "`OR`".to_owned(),
+            Tok::And => "`AND`".to_owned(),
+            Tok::Not => "`NOT`".to_owned(),
+            Tok::Plus => "`+`".to_owned(),
+            Tok::Minus => "`-`".to_owned(),
+            Tok::Exact => "`=`".to_owned(),
+        }
+    }
+}
+
 fn lex(input: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
     let chars: Vec<char> = input.chars().collect();
     let mut toks = Vec::new();
@@ -283,7 +302,7 @@ pub fn parse(input: &str) -> Result<QueryExpr, QueryError> {
     if let Some((column, tok)) = p.toks.get(p.pos) {
         let what = match tok {
             Tok::RParen => "unmatched `)`".to_owned(),
-            other => format!("unexpected {other:?}"),
+            other => format!("unexpected {}", other.describe()),
         };
         return Err(QueryError::new(*column, what));
     }
