@@ -292,5 +292,6 @@ pub fn read_options(max_passage_chars: usize, fields: &crate::cli::FieldArgs) ->
             title: fields.title_field.clone(),
             date: fields.date_field.clone(),
         },
+        ..ReadOptions::default()
     }
 }
