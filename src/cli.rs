@@ -183,6 +183,12 @@ pub struct FieldArgs {
     /// Feed field holding the date [default: date, published, ...]
     #[arg(long, value_name = "NAME")]
     pub date_field: Option<String>,
+
+    /// Metadata from file names, for text, Markdown and HTML files: a pattern of `{key}` parts
+    /// and literal separators (`{country}_{session}_{year}` reads `IRN_65_2010.txt`; `{_}`
+    /// skips a part)
+    #[arg(long, value_name = "PATTERN")]
+    pub meta_from_name: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use crate::cli::{IngestArgs, RemoveArgs};
 
 pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status> {
     let options = IngestOptions {
-        read: read_options(args.max_passage_chars, &args.fields),
+        read: read_options(args.max_passage_chars, &args.fields)?,
         rebuild: args.rebuild,
         prune: args.prune,
     };
@@ -77,7 +77,7 @@ impl IngestObserver for Reporter {
     }
 
     fn skipped(&mut self, skip: &Skip) {
-        if skip.reason.is_error() || self.verbose {
+        if skip.reason.is_reported() || self.verbose {
             self.progress.suspend(|| report(skip));
         }
     }

@@ -12,6 +12,7 @@ pub mod stats;
 use std::io::IsTerminal;
 
 use dossier::engine::{Engine, IndexLocation};
+use dossier::ingest::sidecar::NamePattern;
 use dossier::ingest::{ChunkOptions, FieldNames, ReadOptions};
 use dossier::search::{AliasTable, Filter, Forms, MatchMode, SearchOptions, Syntax};
 
@@ -93,8 +94,14 @@ pub fn filters(args: &FilterArgs) -> anyhow::Result<Vec<Filter>> {
 }
 
 /// Reader settings from the command line (shared by `ingest` and `chunk`).
-pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> ReadOptions {
-    ReadOptions {
+pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> anyhow::Result<ReadOptions> {
+    let name_pattern = fields
+        .meta_from_name
+        .as_deref()
+        .map(NamePattern::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--meta-from-name: {e}"))?;
+    Ok(ReadOptions {
         chunk: ChunkOptions {
             max_chars: max_passage_chars,
         },
@@ -104,7 +111,9 @@ pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> ReadOptions
             title: fields.title_field.clone(),
             date: fields.date_field.clone(),
         },
-    }
+        name_pattern,
+        ..ReadOptions::default()
+    })
 }
 
 /// Whether to write ANSI colour to stdout.

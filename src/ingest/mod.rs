@@ -12,6 +12,7 @@ pub mod decode;
 pub mod html;
 pub mod jsonl;
 pub mod markdown;
+pub mod sidecar;
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -22,6 +23,7 @@ pub use chunk::ChunkOptions;
 use chunk::Chunked;
 use decode::Decoded;
 pub use jsonl::FieldNames;
+pub use sidecar::{MetadataTables, NamePattern};
 
 /// How much of a file is checked for NUL bytes to decide that it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
@@ -46,11 +48,17 @@ pub struct SourceFile {
     pub format: Format,
 }
 
-/// Settings for reading sources.
+/// Settings for reading sources. Build one per run (`..ReadOptions::default()` for the fields
+/// not set), and hand the same one to every [`read_source`] of the run.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     pub chunk: ChunkOptions,
     pub fields: FieldNames,
+    /// Metadata read from file names (`{country}_{session}_{year}`), for text, Markdown and
+    /// HTML files; see [`sidecar`].
+    pub name_pattern: Option<NamePattern>,
+    /// The directories' metadata tables read so far in this run (see [`sidecar`]).
+    pub metadata_tables: MetadataTables,
 }
 
 impl ReadOptions {
@@ -67,9 +75,19 @@ impl ReadOptions {
 
     /// The version of a document: its content and the settings that cut it.
     pub fn version(&self, content: &[u8]) -> String {
+        self.version_with(content, "")
+    }
+
+    /// The version of a document that also takes metadata from beside it (`extra`: a digest of
+    /// its sidecars, see [`sidecar::FileMeta::digest`]), so that editing them re-reads it.
+    pub fn version_with(&self, content: &[u8], extra: &str) -> String {
         let mut hasher = blake3::Hasher::new();
         hasher.update(content);
         hasher.update(self.fingerprint().as_bytes());
+        if !extra.is_empty() {
+            hasher.update(b"\0sidecars ");
+            hasher.update(extra.as_bytes());
+        }
         hasher.finalize().to_hex()[..32].to_owned()
     }
 }
@@ -101,6 +119,9 @@ pub enum SkipReason {
         line: u64,
         message: String,
     },
+    /// A sidecar or a metadata table (see [`sidecar`]): metadata for the files beside it, not a
+    /// document; counted, not an error.
+    Metadata,
     /// The same document id twice in one run: the first one was kept.
     Duplicate {
         id: String,
@@ -115,7 +136,10 @@ impl SkipReason {
     pub fn is_error(&self) -> bool {
         !matches!(
             self,
-            SkipReason::Unsupported | SkipReason::Empty | SkipReason::EmptyRecord { .. }
+            SkipReason::Unsupported
+                | SkipReason::Empty
+                | SkipReason::EmptyRecord { .. }
+                | SkipReason::Metadata
         )
     }
 
@@ -135,6 +159,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::BadRecord { .. } => "bad record",
             SkipReason::Truncated { .. } => "truncated",
+            SkipReason::Metadata => "metadata",
             SkipReason::Duplicate { .. } => "duplicate id",
             SkipReason::Walk(_) => "unlistable",
         }
@@ -161,6 +186,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Truncated { line, message } => {
                 write!(f, "stream ends early after line {line} ({message}); the records before it were read")
             }
+            SkipReason::Metadata => write!(f, "metadata for the files beside it, not a document"),
             SkipReason::Duplicate { id } => {
                 write!(
                     f,
@@ -197,7 +223,8 @@ pub enum Item {
 
 /// Everything found under `paths`, in a stable order (each directory walked in file-name order),
 /// plus what was passed over. Hidden files and directories inside a walked directory are ignored;
-/// a path named explicitly is always considered.
+/// a path named explicitly is always considered. Sidecars and metadata tables are not sources
+/// (see [`sidecar`]).
 pub fn find_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Skip>) {
     let mut sources = Vec::new();
     let mut skips = Vec::new();
@@ -224,6 +251,13 @@ pub fn find_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Skip>) {
                 continue;
             }
             let path = entry.into_path();
+            if sidecar::is_sidecar(&path) || sidecar::is_metadata_table(&path) {
+                skips.push(Skip {
+                    path,
+                    reason: SkipReason::Metadata,
+                });
+                continue;
+            }
             match format_for(&path) {
                 Some(format) => sources.push(SourceFile { path, format }),
                 None => skips.push(Skip {
@@ -305,12 +339,23 @@ pub fn read_source<E>(
         Ok(bytes) => bytes,
         Err(e) => return sink(skip(SkipReason::Unreadable(e.kind().to_string()))),
     };
+    let beside = sidecar::for_file(
+        &source.path,
+        options.name_pattern.as_ref(),
+        &options.metadata_tables,
+    );
+    for (path, message) in &beside.warnings {
+        sink(Item::Warning {
+            path: path.clone(),
+            message: message.clone(),
+        })?;
+    }
     let doc_id = doc_id_for(&source.path);
-    let version = options.version(&bytes);
+    let version = options.version_with(&bytes, &beside.digest());
     if is_current(&doc_id, &version) {
         return sink(Item::Unchanged { doc_id });
     }
-    match document_from_bytes(&source.path, source.format, &bytes, options) {
+    match document_with(&source.path, source.format, &bytes, options, &beside) {
         Ok((mut doc, warning)) => {
             if let Some(message) = warning {
                 sink(Item::Warning {
@@ -352,12 +397,25 @@ pub fn read_all(source: &SourceFile, options: &ReadOptions) -> Vec<Item> {
     items
 }
 
-/// Builds a [`Document`] from a file's bytes, with the warning its decoding raised, if any.
+/// Builds a [`Document`] from a file's bytes, with the warning its decoding raised, if any. The
+/// name pattern of `options` applies; sidecar files are not looked for (see [`read_source`]).
 pub fn document_from_bytes(
     path: &Path,
     format: Format,
     bytes: &[u8],
     options: &ReadOptions,
+) -> Result<(Document, Option<String>), SkipReason> {
+    let from_name = sidecar::for_name(path, options.name_pattern.as_ref());
+    document_with(path, format, bytes, options, &from_name)
+}
+
+/// [`document_from_bytes`] with the metadata found beside the file laid over its own.
+fn document_with(
+    path: &Path,
+    format: Format,
+    bytes: &[u8],
+    options: &ReadOptions,
+    beside: &sidecar::FileMeta,
 ) -> Result<(Document, Option<String>), SkipReason> {
     if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return Err(SkipReason::Binary);
@@ -375,6 +433,7 @@ pub fn document_from_bytes(
         Format::Markdown => markdown::read(&decoded.text, &options.chunk),
         Format::Html => html::read(&decoded.text, &options.chunk),
     };
+    crate::model::meta::overlay(&mut meta, &beside.meta);
     crate::model::meta::date_from_aliases(&mut meta);
     if chunked.chunks.is_empty() {
         return Err(SkipReason::Empty);
@@ -388,7 +447,11 @@ pub fn document_from_bytes(
         DocumentParts {
             doc_id: doc_id.clone(),
             path: doc_id,
-            title: chunked.title.clone().unwrap_or(fallback_title),
+            title: beside
+                .title
+                .clone()
+                .or_else(|| chunked.title.clone())
+                .unwrap_or(fallback_title),
             meta,
             field: None,
             bytes: bytes.len() as u64,

@@ -75,6 +75,18 @@ pub fn insert(meta: &mut Meta, key: &str, value: Value) {
     meta.insert(key, value);
 }
 
+/// Puts the values of `over` (each already in canonical form, as [`insert`] leaves them) over
+/// those of `meta`. A `date` that comes without a `year` takes the old `year` away with the old
+/// date.
+pub fn overlay(meta: &mut Meta, over: &Meta) {
+    if over.contains_key("date") && !over.contains_key("year") {
+        meta.remove("year");
+    }
+    for (key, value) in over {
+        meta.insert(key.clone(), value.clone());
+    }
+}
+
 /// Keys that give a document's date under another name, the most telling first: when it was
 /// published, then when it was last updated.
 pub const DATE_ALIASES: &[&str] = &[
