@@ -34,6 +34,33 @@ pub enum Command {
     Batch(BatchArgs),
     /// Score a run (or a batch of queries) against relevance judgments, as trec_eval does
     Eval(EvalArgs),
+    /// Serve the HTTP API and the search page (http://127.0.0.1:7878 by default)
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 takes a free port. Anything but loopback needs
+    /// --allow-remote.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "HOST:PORT")]
+    pub addr: String,
+
+    /// Allow listening on an address other machines can reach (prints a warning; use --token).
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Require `Authorization: Bearer TOKEN` on every request but /healthz.
+    #[arg(
+        long,
+        env = "DOSSIER_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Let pages from this origin call the API (CORS); none by default.
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! `layering::modules_use_only_the_layers_below_them`, `cargo test layering`):
 //!
 //! ```text
+//! server              the HTTP API and the page (a front end on the engine, like the CLI)
 //! engine   output     front-end API (every CLI command and the server call the engine) | printers
 //!   eval              scores TREC runs on qrels
 //!   batch             many queries in parallel on one view of the index
@@ -46,6 +47,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod search;
+pub mod server;
 
 /// The layer rule of the module docs, checked on the source.
 #[cfg(test)]
@@ -65,6 +67,12 @@ mod layering {
             &["model", "ingest", "index", "search", "batch", "eval"],
         ),
         ("output", &["model", "index", "search", "batch", "eval"]),
+        (
+            "server",
+            &[
+                "model", "index", "search", "batch", "eval", "engine", "output",
+            ],
+        ),
     ];
 
     fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Remove(args) => commands::ingest::remove(&location, args),
         Command::Batch(args) => commands::batch::run(&location, args),
         Command::Eval(args) => commands::eval::run(&location, args),
+        Command::Serve(args) => commands::serve::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

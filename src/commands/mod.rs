@@ -6,6 +6,7 @@ pub mod chunk;
 pub mod eval;
 pub mod ingest;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use crate::batch::{self, BatchOptions, BatchResult};
 use crate::eval::{self, Evaluation, Qrels, TrecUnit};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError, IndexStats};
-use crate::search::{AliasTable, Filter, SearchError, SearchRequest, SearchResults, SearchSession};
+use crate::search::{
+    AliasTable, Facet, Filter, SearchError, SearchRequest, SearchResults, SearchSession,
+};
 
 pub use ingest::{ingest, ingest_into, IngestObserver, IngestOptions, IngestReport, RemoveOutcome};
 pub use show::{PassageRef, ShowError, Shown};
@@ -64,7 +66,7 @@ pub struct EmptyFilter {
 /// An open index and the alias table its searches expand names with.
 pub struct Engine {
     index: DossierIndex,
-    aliases: AliasTable,
+    aliases: std::sync::Arc<AliasTable>,
 }
 
 impl Engine {
@@ -96,14 +98,14 @@ impl Engine {
     pub fn from_index(index: DossierIndex) -> Engine {
         Engine {
             index,
-            aliases: AliasTable::builtin(),
+            aliases: AliasTable::shared_builtin(),
         }
     }
 
     /// Replaces the alias table (`--aliases FILE` adds groups; `AliasTable::builtin()` is the
     /// default).
     pub fn with_aliases(mut self, aliases: AliasTable) -> Engine {
-        self.aliases = aliases;
+        self.aliases = std::sync::Arc::new(aliases);
         self
     }
 
@@ -113,12 +115,22 @@ impl Engine {
 
     /// A consistent view of the index for any number of searches.
     pub fn session(&self) -> Result<SearchSession<'_>, IndexError> {
-        SearchSession::with_aliases(&self.index, self.aliases.clone())
+        SearchSession::with_aliases(&self.index, std::sync::Arc::clone(&self.aliases))
     }
 
     /// Runs one search on the latest commit.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         self.session()?.search(request)
+    }
+
+    /// Runs one search and counts its matches per value of each key in `facets`.
+    pub fn search_with_facets(
+        &self,
+        request: &SearchRequest,
+        facets: &[String],
+        top: usize,
+    ) -> Result<(SearchResults, Vec<Facet>), SearchError> {
+        self.session()?.search_with_facets(request, facets, top)
     }
 
     /// For a search that found nothing: each filter beside the query without which it would

@@ -18,7 +18,7 @@ use tantivy::directory::error::LockError;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -168,7 +168,7 @@ impl Fields {
         let fields = Fields {
             // Stored only: passages are looked up by document and position, never by id term.
             passage_id: b.add_text_field("passage_id", STORED),
-            doc_id: b.add_text_field("doc_id", STRING | STORED),
+            doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
             doc_version: b.add_text_field("doc_version", STRING),
             title: b.add_text_field("title", heading.clone()),
             section: b.add_text_field("section", heading),
@@ -264,6 +264,8 @@ pub struct IndexStats {
     pub size_bytes: u64,
     pub last_ingest: Option<String>,
     pub schema_version: u32,
+    /// Every metadata key the documents carry (for `--where`, facets and `stats --by`).
+    pub meta_keys: Vec<String>,
 }
 
 /// Documents and passages with one value of a metadata key (`stats --by`).
@@ -443,14 +445,33 @@ impl DossierIndex {
             passages: searcher.num_docs(),
             segments: searcher.segment_readers().len(),
             size_bytes,
-            last_ingest: self.commit_info().map(|c| c.last_ingest),
+            last_ingest: self.commit_info().map(|c| c.last_ingest.clone()),
             schema_version: SCHEMA_VERSION,
+            meta_keys: self
+                .commit_info()
+                .map(|c| c.meta_keys.into_iter().collect())
+                .unwrap_or_default(),
         })
     }
 
-    /// Documents and passages per value of the metadata `key`, most documents first, using
-    /// aggregations over the metadata fast field.
+    /// Documents and passages per value of the metadata `key` over the whole index, most
+    /// documents first.
     pub fn facet(&self, key: &str, top: usize) -> Result<Vec<FacetCount>, FacetError> {
+        let searcher = self.searcher()?;
+        self.facet_of(&searcher, &AllQuery, key, top)
+    }
+
+    /// Documents and passages per value of the metadata `key` among the passages `query`
+    /// matches, most documents first, the largest `top` values. Aggregations over the fast
+    /// fields (the metadata terms, and the document id for counting documents exactly); no
+    /// stored text is read.
+    pub fn facet_of(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        key: &str,
+        top: usize,
+    ) -> Result<Vec<FacetCount>, FacetError> {
         let known = self.commit_info().map(|c| c.meta_keys).unwrap_or_default();
         if !known.contains(key) {
             return Err(FacetError::UnknownKey {
@@ -458,51 +479,42 @@ impl DossierIndex {
                 known: known.into_iter().collect(),
             });
         }
-        let searcher = self.searcher()?;
-        let count_by = |query: &dyn tantivy::query::Query| -> Result<Vec<(serde_json::Value, u64)>, FacetError> {
-            let request: Aggregations = serde_json::from_value(serde_json::json!({
-                "by": { "terms": {
+        let request: Aggregations = serde_json::from_value(serde_json::json!({
+            "by": {
+                "terms": {
                     "field": "meta",
                     "size": 1_000_000,
                     "include": format!("{}.*", regex_escape(&meta_term(key, ""))),
-                } }
-            }))
+                },
+                "aggs": { "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } } }
+            }
+        }))
+        .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let collector = AggregationCollector::from_aggs(request, Default::default());
+        let result = searcher
+            .search(query, &collector)
             .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-            let collector = AggregationCollector::from_aggs(request, Default::default());
-            let result = searcher
-                .search(query, &collector)
-                .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-            let json = serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
-            Ok(json["by"]["buckets"]
-                .as_array()
-                .map(|buckets| {
-                    buckets
-                        .iter()
-                        .filter_map(|b| {
-                            let value = b["key"].as_str()?.strip_prefix(&meta_term(key, ""))?;
-                            Some((typed(value), b["doc_count"].as_u64().unwrap_or(0)))
+        let json =
+            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let prefix = meta_term(key, "");
+        let mut counts: Vec<FacetCount> = json["by"]["buckets"]
+            .as_array()
+            .map(|buckets| {
+                buckets
+                    .iter()
+                    .filter_map(|b| {
+                        let value = b["key"].as_str()?.strip_prefix(&prefix)?;
+                        Some(FacetCount {
+                            value: typed(value),
+                            documents: b["docs"]["buckets"]
+                                .as_array()
+                                .map_or(0, |d| d.len() as u64),
+                            passages: b["doc_count"].as_u64().unwrap_or(0),
                         })
-                        .collect()
-                })
-                .unwrap_or_default())
-        };
-        let passages = count_by(&AllQuery)?;
-        let first = TermQuery::new(
-            Term::from_field_u64(self.fields.seq, 1),
-            IndexRecordOption::Basic,
-        );
-        let documents: std::collections::HashMap<String, u64> = count_by(&first)?
-            .into_iter()
-            .map(|(k, n)| (k.to_string(), n))
-            .collect();
-        let mut counts: Vec<FacetCount> = passages
-            .into_iter()
-            .map(|(value, passages)| FacetCount {
-                documents: documents.get(&value.to_string()).copied().unwrap_or(0),
-                value,
-                passages,
+                    })
+                    .collect()
             })
-            .collect();
+            .unwrap_or_default();
         counts.sort_by(|a, b| {
             b.documents
                 .cmp(&a.documents)

@@ -138,6 +138,34 @@ impl<'a> SearchJson<'a> {
     }
 }
 
+/// `GET /api/search`: the search JSON, with the facets of every match and the time taken.
+#[derive(Debug, Serialize)]
+pub struct SearchApiJson<'a> {
+    #[serde(flatten)]
+    pub search: SearchJson<'a>,
+    /// Per metadata key asked for: documents and passages per value among all matches.
+    pub facets: std::collections::BTreeMap<&'a str, &'a [crate::index::FacetCount]>,
+    /// Milliseconds the search took in the server.
+    pub took_ms: f64,
+}
+
+impl<'a> SearchApiJson<'a> {
+    pub fn new(
+        results: &'a SearchResults,
+        facets: &'a [crate::search::Facet],
+        took_ms: f64,
+    ) -> SearchApiJson<'a> {
+        SearchApiJson {
+            search: SearchJson::new(results),
+            facets: facets
+                .iter()
+                .map(|f| (f.key.as_str(), f.values.as_slice()))
+                .collect(),
+            took_ms,
+        }
+    }
+}
+
 /// `dossier show --format json`: a passage and its neighbours.
 #[derive(Debug, Serialize)]
 pub struct ShowJson<'a> {
@@ -247,6 +275,7 @@ mod tests {
             size_bytes: 2048,
             last_ingest: Some("2026-12-01T20:00:00Z".into()),
             schema_version: 7,
+            meta_keys: vec!["country".into(), "year".into()],
         };
         let mut out = Vec::new();
         output::stats::write_stats(&mut out, &stats, true).unwrap();
@@ -259,7 +288,11 @@ mod tests {
   "segments": 1,
   "size_bytes": 2048,
   "last_ingest": "2026-12-01T20:00:00Z",
-  "schema_version": 7
+  "schema_version": 7,
+  "meta_keys": [
+    "country",
+    "year"
+  ]
 }
 "#
         );

@@ -97,6 +97,15 @@ impl AliasTable {
         keys.get(terms).map(|&g| self.groups[g].as_slice())
     }
 
+    /// The shipped table, built once and shared.
+    pub fn shared_builtin() -> std::sync::Arc<AliasTable> {
+        static BUILTIN: std::sync::OnceLock<std::sync::Arc<AliasTable>> =
+            std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| std::sync::Arc::new(AliasTable::builtin()))
+            .clone()
+    }
+
     /// The shipped table with the groups of the file at `path` added (`--aliases FILE`).
     pub fn builtin_with_file(path: &std::path::Path) -> Result<AliasTable, String> {
         let text = std::fs::read_to_string(path)

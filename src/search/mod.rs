@@ -12,12 +12,13 @@ pub mod highlight;
 pub mod query;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::Searcher;
 
 use crate::index::analyzer::WordAnalyzer;
-use crate::index::{DossierIndex, IndexError};
+use crate::index::{DossierIndex, FacetCount, FacetError, IndexError};
 use crate::model::Passage;
 pub use aliases::AliasTable;
 use compile::{CompileOptions, Compiled, Compiler};
@@ -132,6 +133,13 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// Documents and passages per value of one metadata key, among a query's matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    pub key: String,
+    pub values: Vec<FacetCount>,
+}
+
 /// A search that could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -139,6 +147,8 @@ pub enum SearchError {
     Query(#[from] QueryError),
     #[error("bad filter: {0}")]
     Filter(#[from] FilterError),
+    #[error("bad facet: {0}")]
+    Facet(#[from] FacetError),
     #[error(transparent)]
     Index(#[from] IndexError),
 }
@@ -149,30 +159,41 @@ pub struct SearchSession<'i> {
     index: &'i DossierIndex,
     searcher: Searcher,
     meta_keys: BTreeSet<String>,
-    aliases: AliasTable,
+    aliases: Arc<AliasTable>,
 }
 
 impl<'i> SearchSession<'i> {
     /// A session with the shipped alias table.
     pub fn new(index: &'i DossierIndex) -> Result<SearchSession<'i>, IndexError> {
-        SearchSession::with_aliases(index, AliasTable::builtin())
+        SearchSession::with_aliases(index, AliasTable::shared_builtin())
     }
 
     /// A session with its own alias table.
     pub fn with_aliases(
         index: &'i DossierIndex,
-        aliases: AliasTable,
+        aliases: impl Into<Arc<AliasTable>>,
     ) -> Result<SearchSession<'i>, IndexError> {
         Ok(SearchSession {
             index,
             searcher: index.searcher()?,
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
-            aliases,
+            aliases: aliases.into(),
         })
     }
 
     /// Runs `request`.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        Ok(self.search_with_facets(request, &[], 0)?.0)
+    }
+
+    /// Runs `request` and counts, over all the passages it matches, documents and passages per
+    /// value of each metadata key in `facets` (the largest `top` values of each).
+    pub fn search_with_facets(
+        &self,
+        request: &SearchRequest,
+        facets: &[String],
+        top: usize,
+    ) -> Result<(SearchResults, Vec<Facet>), SearchError> {
         let options = request.options;
         let expr = match options.syntax {
             Syntax::Plain => query::parse_plain(&request.query)?,
@@ -196,18 +217,27 @@ impl<'i> SearchSession<'i> {
             }
         }
         let hits = self.hits(request, &ranked)?;
+        let mut counted = Vec::with_capacity(facets.len());
+        for key in facets {
+            let key = key.trim().to_lowercase();
+            let values = self
+                .index
+                .facet_of(&self.searcher, &*ranked.compiled.query, &key, top)?;
+            counted.push(Facet { key, values });
+        }
         let mut understood = ranked.compiled.notes;
         if fallback {
             understood.push(Note::Fallback);
         }
-        Ok(SearchResults {
+        let results = SearchResults {
             query: request.query.clone(),
             total_hits: ranked.total,
             fallback,
             understood,
             explained: options.explain,
             hits,
-        })
+        };
+        Ok((results, counted))
     }
 
     /// Compiles the query for `mode` and collects its page of hits; `None` when the query has

@@ -1,0 +1,421 @@
+//! The JSON API: parameters → one engine call → the CLI's JSON records.
+
+use std::time::Instant;
+
+use axum::extract::rejection::StringRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{with_engine, AppState, MAX_BATCH_QUERIES, MAX_LIMIT, MAX_QUERY_CHARS};
+use crate::batch::BatchOptions;
+use crate::engine::ShowError;
+use crate::eval::TrecUnit;
+use crate::index::{FacetError, IndexError};
+use crate::output::batch::{write_batch, BatchFormat};
+use crate::output::json::{PassageJson, SearchApiJson, ShowJson};
+use crate::search::{Filter, FilterError, Forms, MatchMode, SearchError, SearchOptions};
+use crate::search::{SearchRequest, Syntax};
+
+/// An error as JSON: `{"error": {"kind", "message", "column"?}}` with its status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: &'static str,
+    pub message: String,
+    /// For a bad query: the 1-based character column of the problem.
+    pub column: Option<usize>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            kind,
+            message: message.into(),
+            column: None,
+        }
+    }
+
+    fn parameter(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "parameter", message)
+    }
+
+    pub(super) fn busy() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the server is busy; try again in a moment",
+        )
+    }
+
+    fn index(e: &IndexError) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "index", e.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": ErrorBody {
+            kind: self.kind,
+            message: &self.message,
+            column: self.column,
+        }});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> ApiError {
+        match e {
+            SearchError::Query(q) => ApiError {
+                status: StatusCode::BAD_REQUEST,
+                kind: "query",
+                message: q.message,
+                column: Some(q.column),
+            },
+            SearchError::Filter(f) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "filter", f.to_string())
+            }
+            SearchError::Facet(FacetError::Index(i)) | SearchError::Index(i) => ApiError::index(&i),
+            SearchError::Facet(f) => ApiError::parameter(f.to_string()),
+        }
+    }
+}
+
+impl From<ShowError> for ApiError {
+    fn from(e: ShowError) -> ApiError {
+        match e {
+            ShowError::BadReference(_) => ApiError::parameter(e.to_string()),
+            ShowError::Index(i) => ApiError::index(&i),
+            _ => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+        }
+    }
+}
+
+/// The parameters of a query string, decoded (repeated keys kept in order).
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn parse(raw: Option<String>) -> Result<Params, ApiError> {
+        let mut pairs = Vec::new();
+        for part in raw.as_deref().unwrap_or("").split('&') {
+            if part.is_empty() {
+                continue;
+            }
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            pairs.push((decode(k)?, decode(v)?));
+        }
+        Ok(Params(pairs))
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn number(&self, key: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get(key).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<usize>()
+                .map(|n| n.min(max))
+                .map_err(|_| ApiError::parameter(format!("`{key}` must be a number, not `{v}`"))),
+        }
+    }
+
+    fn flag(&self, key: &str) -> Result<bool, ApiError> {
+        match self.get(key) {
+            None => Ok(false),
+            Some("" | "1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(v) => Err(ApiError::parameter(format!(
+                "`{key}` is true or false, not `{v}`"
+            ))),
+        }
+    }
+}
+
+/// A query-string component, percent-decoded; invalid UTF-8 is an error, not a guess.
+fn decode(text: &str) -> Result<String, ApiError> {
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| ApiError::parameter("the query string is not valid UTF-8 once decoded"))
+}
+
+/// The search request of `/api/search`'s parameters.
+fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
+    let query = params
+        .get("q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| ApiError::parameter("`q` (the query) is missing"))?;
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "parameter",
+            format!("the query has {chars} characters; at most {MAX_QUERY_CHARS} are read"),
+        ));
+    }
+    let mut filters = Vec::new();
+    if let Some(source) = params.get("source").filter(|s| !s.is_empty()) {
+        filters.push(Filter::Meta {
+            key: "source".into(),
+            value: source.to_owned(),
+        });
+    }
+    let since = params.get("since").filter(|s| !s.is_empty());
+    let until = params.get("until").filter(|s| !s.is_empty());
+    if since.is_some() || until.is_some() {
+        filters.push(Filter::date_range(since, until).map_err(filter_error)?);
+    }
+    for assignment in params.all("where").filter(|w| !w.is_empty()) {
+        filters.push(Filter::parse_assignment(assignment).map_err(filter_error)?);
+    }
+    let mode = match params.get("match") {
+        None | Some("" | "all") => MatchMode::All,
+        Some("any") => MatchMode::Any,
+        Some(other) => {
+            return Err(ApiError::parameter(format!(
+                "`match` is `all` or `any`, not `{other}`"
+            )))
+        }
+    };
+    Ok(SearchRequest {
+        query: query.to_owned(),
+        filters,
+        limit: params.number("limit", 10, MAX_LIMIT)?,
+        offset: params.number("offset", 0, 1_000_000)?,
+        options: SearchOptions {
+            mode,
+            syntax: if params.flag("plain")? {
+                Syntax::Plain
+            } else {
+                Syntax::Query
+            },
+            forms: if params.flag("exact")? {
+                Forms::Exact
+            } else {
+                Forms::Stems
+            },
+            explain: params.flag("explain")?,
+            ..SearchOptions::default()
+        },
+    })
+}
+
+fn filter_error(e: FilterError) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "filter", e.to_string())
+}
+
+/// `GET /api/search`: the `dossier search --format json` object, with `took_ms` and `facets`.
+pub(super) async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let params = Params::parse(raw)?;
+    let request = search_request(&params)?;
+    let facets: Vec<String> = params
+        .get("facets")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .take(16)
+        .map(str::to_owned)
+        .collect();
+    let top = params.number("top", 20, 1_000)?;
+    let body = with_engine(&state, move |engine| {
+        let (results, counted) = engine.search_with_facets(&request, &facets, top)?;
+        let took_ms = (started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+        serde_json::to_vec(&SearchApiJson::new(&results, &counted, took_ms)).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /api/passage?id=&context=N`: the `dossier show --format json` object.
+pub(super) async fn passage(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let id = params
+        .get("id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::parameter("`id` (a passage id or citation) is missing"))?
+        .to_owned();
+    let context = params.number("context", 0, 50)?;
+    let body = with_engine(&state, move |engine| {
+        let shown = engine.show(&id, context)?;
+        Ok(
+            serde_json::to_value(ShowJson::new(&shown.passage, &shown.before, &shown.after))
+                .unwrap_or(Value::Null),
+        )
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/document?id=DOC_ID`: the document's metadata and all its passages in order.
+pub(super) async fn document(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let id = params
+        .get("id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::parameter("`id` (a document id) is missing"))?
+        .to_owned();
+    let body = with_engine(&state, move |engine| {
+        let passages = engine.document(&id)?;
+        let first = &passages[0];
+        Ok(json!({
+            "doc_id": first.doc_id,
+            "title": first.title,
+            "path": first.path,
+            "meta": *first.meta,
+            "passages": passages.iter().map(PassageJson::new).collect::<Vec<_>>(),
+        }))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/stats` and `GET /api/stats?by=KEY&top=N`: the `dossier stats --format json` objects.
+pub(super) async fn stats(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let by = params
+        .get("by")
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let top = params.number("top", 50, 100_000)?;
+    let body = with_engine(&state, move |engine| match by {
+        Some(key) => {
+            let values = engine.facet(&key, top).map_err(|e| match e {
+                FacetError::Index(i) => ApiError::index(&i),
+                other => ApiError::parameter(other.to_string()),
+            })?;
+            Ok(json!({ "by": key, "values": values }))
+        }
+        None => {
+            let stats = engine.stats().map_err(|e| ApiError::index(&e))?;
+            Ok(serde_json::to_value(stats).unwrap_or(Value::Null))
+        }
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// `POST /api/batch?format=&limit=N`: a batch file in the body; what `dossier batch` writes.
+pub(super) async fn batch(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Result<String, StringRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| {
+        let status = e.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "the batch is larger than {} bytes: split it, or run `dossier batch`",
+                super::MAX_BODY_BYTES
+            )
+        } else {
+            e.body_text()
+        };
+        ApiError::new(status, "parameter", message)
+    })?;
+    let params = Params::parse(raw)?;
+    let (format, content_type) = match params.get("format").unwrap_or("jsonl") {
+        "jsonl" => (BatchFormat::Jsonl, "application/x-ndjson"),
+        "csv" => (BatchFormat::Csv, "text/csv; charset=utf-8"),
+        "tsv" => (BatchFormat::Tsv, "text/tab-separated-values; charset=utf-8"),
+        "trec" => (BatchFormat::Trec, "text/plain; charset=utf-8"),
+        "markdown" => (BatchFormat::Markdown, "text/markdown; charset=utf-8"),
+        other => {
+            return Err(ApiError::parameter(format!(
+                "`format` is jsonl, csv, tsv, trec or markdown, not `{other}`"
+            )))
+        }
+    };
+    let lines = body.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines > MAX_BATCH_QUERIES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "parameter",
+            format!("the batch has {lines} lines; at most {MAX_BATCH_QUERIES} are run per request"),
+        ));
+    }
+    let limit = params.number("limit", 10, MAX_LIMIT)?;
+    let out = with_engine(&state, move |engine| {
+        let options = BatchOptions {
+            limit,
+            search: SearchOptions {
+                highlights: matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown),
+                ..SearchOptions::default()
+            },
+            per_document: false,
+            // The server's concurrency bound already shares the cores between requests.
+            threads: 1,
+        };
+        let results = engine
+            .batch(&body, None, &options, &[])
+            .map_err(|e| ApiError::index(&e))?;
+        let mut out = Vec::new();
+        write_batch(&mut out, &results, format, TrecUnit::Passage).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })?;
+        Ok(out)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, content_type)], out).into_response())
+}
+
+/// No such endpoint.
+pub(super) async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint: the API is /api/search, /api/passage, /api/document, /api/stats, /api/batch",
+    )
+}
+
+/// A known endpoint with the wrong method.
+pub(super) async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        "this endpoint does not take that method (searches are GET, batches are POST)",
+    )
+}

@@ -1,0 +1,499 @@
+// dossier's search page. Everything the server sends is data: text is inserted with
+// textContent and createTextNode only, never as HTML, so a document holding <script> or
+// <img onerror> shows those characters. The whole state lives in the URL.
+"use strict";
+
+const PAGE_SIZE = 10;
+// URL parameters with a meaning of their own; every other one is a metadata filter.
+const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage"]);
+const PREFERRED_FACETS = ["source", "country", "year"];
+const MAX_FACETS = 6;
+
+const $ = (id) => document.getElementById(id);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+let metaKeys = null;
+let lastHits = [];
+let selected = -1;
+let debounce = null;
+let generation = 0;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) {
+    if (child == null) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+// ---- state <-> URL ----
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  const filters = [];
+  for (const [k, v] of params) {
+    if (!RESERVED.has(k) && v !== "") filters.push([k, v]);
+  }
+  return {
+    q: params.get("q") || "",
+    page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
+    since: params.get("since") || "",
+    until: params.get("until") || "",
+    match: params.get("match") || "",
+    doc: params.get("doc") || "",
+    passage: params.get("passage") || "",
+    filters,
+  };
+}
+
+function stateUrl(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const [k, v] of state.filters) params.append(k, v);
+  if (state.since) params.set("since", state.since);
+  if (state.until) params.set("until", state.until);
+  if (state.match) params.set("match", state.match);
+  if (state.page > 1) params.set("page", String(state.page));
+  if (state.doc) params.set("doc", state.doc);
+  if (state.passage) params.set("passage", state.passage);
+  const query = params.toString();
+  return query ? "/?" + query : "/";
+}
+
+function go(state, replace) {
+  const url = stateUrl(state);
+  if (url !== location.pathname + location.search) {
+    if (replace) history.replaceState(null, "", url);
+    else history.pushState(null, "", url);
+  }
+  render();
+}
+
+// ---- rendering ----
+
+function render() {
+  const state = readState();
+  if (document.activeElement !== $("q")) $("q").value = state.q;
+  $("since").value = state.since;
+  $("until").value = state.until;
+  renderActive(state);
+  if (state.doc) {
+    openReader(state);
+  } else {
+    $("reader").hidden = true;
+    $("results-pane").hidden = false;
+    $("filters").hidden = false;
+    runSearch(state);
+  }
+}
+
+function renderActive(state) {
+  const list = $("active");
+  list.replaceChildren();
+  const chips = state.filters.map(([k, v], i) => {
+    const remove = () => {
+      const next = readState();
+      next.filters.splice(i, 1);
+      next.page = 1;
+      go(next);
+    };
+    return el("li", { class: "chip" }, `${k}: ${v} `,
+      el("button", { type: "button", "aria-label": `Remove filter ${k} ${v}`, onclick: remove, text: "×" }));
+  });
+  if (state.since || state.until) {
+    chips.push(el("li", { class: "chip" }, `dates: ${state.since || "…"} – ${state.until || "…"} `,
+      el("button", {
+        type: "button", "aria-label": "Remove the date range", text: "×",
+        onclick: () => { const next = readState(); next.since = ""; next.until = ""; next.page = 1; go(next); },
+      })));
+  }
+  list.append(...chips);
+  $("clear-all").hidden = chips.length === 0 && !state.q;
+}
+
+function setStatus(text, kind) {
+  const status = $("status");
+  status.replaceChildren();
+  status.className = "status" + (kind ? " " + kind : "");
+  if (typeof text === "string") status.textContent = text;
+  else if (text) status.append(text);
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  let body = null;
+  try { body = await response.json(); } catch (_) { body = null; }
+  if (!response.ok) {
+    const error = (body && body.error) || { kind: "http", message: `the server answered ${response.status}` };
+    throw error;
+  }
+  return body;
+}
+
+async function knownKeys() {
+  if (metaKeys) return metaKeys;
+  try {
+    const stats = await api("/api/stats");
+    metaKeys = stats.meta_keys || [];
+  } catch (_) {
+    metaKeys = [];
+  }
+  return metaKeys;
+}
+
+function facetKeys(keys) {
+  const ordered = PREFERRED_FACETS.filter((k) => keys.includes(k));
+  for (const k of keys) {
+    if (!ordered.includes(k) && !["date", "url", "title"].includes(k)) ordered.push(k);
+  }
+  return ordered.slice(0, MAX_FACETS);
+}
+
+async function runSearch(state) {
+  const mine = ++generation;
+  const results = $("results");
+  if (!state.q) {
+    results.replaceChildren();
+    $("pager").replaceChildren();
+    $("facet-panels").replaceChildren();
+    lastHits = [];
+    setStatus("Type a query: a word, a \"phrase\", or names such as IRGC.");
+    return;
+  }
+  const keys = facetKeys(await knownKeys());
+  const params = new URLSearchParams();
+  params.set("q", state.q);
+  params.set("limit", String(PAGE_SIZE));
+  params.set("offset", String((state.page - 1) * PAGE_SIZE));
+  if (state.since) params.set("since", state.since);
+  if (state.until) params.set("until", state.until);
+  if (state.match) params.set("match", state.match);
+  for (const [k, v] of state.filters) params.append("where", `${k}=${v}`);
+  if (keys.length) params.set("facets", keys.join(","));
+  results.setAttribute("aria-busy", "true");
+  setStatus("Searching…", "loading");
+  let body;
+  try {
+    body = await api("/api/search?" + params.toString());
+  } catch (error) {
+    if (mine !== generation) return;
+    results.removeAttribute("aria-busy");
+    results.replaceChildren();
+    $("pager").replaceChildren();
+    lastHits = [];
+    showError(error, state);
+    return;
+  }
+  if (mine !== generation) return;
+  results.removeAttribute("aria-busy");
+  lastHits = body.hits;
+  selected = -1;
+  renderHits(body, state);
+  renderFacets(body.facets || {}, state);
+  renderPager(body.total_hits, state);
+}
+
+function showError(error, state) {
+  if (error.kind === "query" && error.column) {
+    const caret = " ".repeat(Math.max(0, error.column - 1)) + "^";
+    setStatus(el("span", {},
+      el("strong", { text: "Bad query: " }), error.message,
+      el("pre", { class: "caret" }, state.q + "\n" + caret + " column " + error.column)), "error");
+  } else {
+    setStatus(el("span", {}, el("strong", { text: "Cannot search: " }), error.message || String(error)), "error");
+  }
+}
+
+function renderHits(body, state) {
+  const results = $("results");
+  results.replaceChildren();
+  const total = body.total_hits;
+  if (total === 0) {
+    const why = el("span", {}, el("strong", { text: "No passage matches " }), el("q", { text: state.q }), ". ");
+    if (state.filters.length || state.since || state.until) {
+      why.append("The filters may be what leaves nothing: ",
+        el("button", { type: "button", class: "link", text: "search without filters",
+          onclick: () => { const next = readState(); next.filters = []; next.since = ""; next.until = ""; next.page = 1; go(next); } }),
+        ". ");
+    }
+    if (state.match !== "any") {
+      why.append(el("button", { type: "button", class: "link", text: "Show passages with any of the words",
+        onclick: () => { const next = readState(); next.match = "any"; next.page = 1; go(next); } }));
+    }
+    setStatus(why, "empty");
+    return;
+  }
+  const first = (state.page - 1) * PAGE_SIZE + 1;
+  const last = first + body.hits.length - 1;
+  const summary = `${total.toLocaleString("en")} passage${total === 1 ? "" : "s"} · ${first}–${last}` +
+    (typeof body.took_ms === "number" ? ` · ${body.took_ms} ms` : "");
+  const note = body.match_mode === "any"
+    ? el("span", { class: "note", text: " · no passage has every word: showing passages with any of them" })
+    : null;
+  setStatus(el("span", {}, summary, note));
+  body.hits.forEach((hit, i) => results.append(hitItem(hit, i)));
+}
+
+function citationText(p) {
+  const lines = p.line_start === p.line_end ? `${p.line_start}` : `${p.line_start}-${p.line_end}`;
+  const number = p.part ? `${p.paragraph}.${p.part}` : `${p.paragraph}`;
+  let s = `${p.path}:${lines} ¶${number}`;
+  if (p.source_paragraph) s += ` (source ¶${p.source_paragraph})`;
+  s += ` — ${p.title}`;
+  if (p.section) s += ` › ${p.section}`;
+  const source = p.meta && typeof p.meta.source === "string" ? p.meta.source : null;
+  const date = p.meta && p.meta.date ? String(p.meta.date) : (p.meta && p.meta.year != null ? String(p.meta.year) : null);
+  if (source && date) s += ` · ${source}, ${date}`;
+  else if (source) s += ` · ${source}`;
+  else if (date) s += ` · ${date}`;
+  return s;
+}
+
+function citationMarkdown(p) {
+  const number = p.part ? `${p.paragraph}.${p.part}` : `${p.paragraph}`;
+  const lines = p.line_start === p.line_end ? `${p.line_start}` : `${p.line_start}-${p.line_end}`;
+  const meta = [p.meta && p.meta.source, p.meta && (p.meta.date || p.meta.year)].filter((x) => x != null && x !== "");
+  const title = p.meta && p.meta.url ? `[${p.title}](${p.meta.url})` : `*${p.title}*`;
+  return `> ${p.text}\n\n— ${title}${p.section ? ", “" + p.section + "”" : ""}, ¶${number}` +
+    `${meta.length ? " (" + meta.join(", ") + ")" : ""}; \`${p.path}:${lines}\``;
+}
+
+// The passage text with the highlight byte ranges as <mark>s (a phrase is one range).
+function highlighted(text, ranges) {
+  const bytes = encoder.encode(text);
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const [start, end] of ranges || []) {
+    if (start < at || end > bytes.length || start >= end) continue;
+    if (start > at) frag.append(document.createTextNode(decoder.decode(bytes.slice(at, start))));
+    frag.append(el("mark", { text: decoder.decode(bytes.slice(start, end)) }));
+    at = end;
+  }
+  if (at < bytes.length) frag.append(document.createTextNode(decoder.decode(bytes.slice(at))));
+  return frag;
+}
+
+async function copy(text, button, label) {
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch (_) {
+    const area = el("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try { ok = document.execCommand("copy"); } catch (_) { ok = false; }
+    area.remove();
+  }
+  button.dataset.copied = text;
+  button.textContent = ok ? "Copied" : "Copy failed";
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+function hitItem(hit, i) {
+  const cite = citationText(hit);
+  const copyPlain = el("button", { type: "button", class: "copy", text: "Copy citation" });
+  copyPlain.addEventListener("click", () => copy(cite, copyPlain, "Copy citation"));
+  const copyMd = el("button", { type: "button", class: "copy-md", text: "Copy as Markdown" });
+  copyMd.addEventListener("click", () => copy(citationMarkdown(hit), copyMd, "Copy as Markdown"));
+  const open = el("button", { type: "button", class: "open", text: "Open in document" });
+  open.addEventListener("click", () => openHit(hit));
+  const item = el("li", { class: "hit", tabindex: "-1", "data-passage-id": hit.passage_id },
+    el("div", { class: "cite" },
+      el("span", { class: "rank", text: `${hit.rank}.` }), " ",
+      el("span", { class: "citation", text: cite })),
+    el("p", { class: "text" }, highlighted(hit.text, hit.highlights)),
+    el("div", { class: "actions" }, copyPlain, copyMd, open));
+  item.addEventListener("click", (event) => {
+    if (event.target === item) select(i);
+  });
+  return item;
+}
+
+function openHit(hit) {
+  const next = readState();
+  next.doc = hit.doc_id;
+  next.passage = hit.passage_id;
+  go(next);
+}
+
+function renderFacets(facets, state) {
+  const panels = $("facet-panels");
+  panels.replaceChildren();
+  for (const [key, values] of Object.entries(facets)) {
+    if (!values.length) continue;
+    const list = el("ul", { class: "facet-values" });
+    for (const v of values) {
+      const value = String(v.value);
+      const active = state.filters.some(([k, x]) => k === key && x === value);
+      const button = el("button", {
+        type: "button", class: "facet" + (active ? " active" : ""),
+        "aria-pressed": active ? "true" : "false",
+        "data-key": key, "data-value": value,
+      }, el("span", { class: "value", text: value }), " ",
+        el("span", { class: "count", text: v.documents.toLocaleString("en") }));
+      button.addEventListener("click", () => {
+        const next = readState();
+        const at = next.filters.findIndex(([k, x]) => k === key && x === value);
+        if (at >= 0) next.filters.splice(at, 1);
+        else next.filters.push([key, value]);
+        next.page = 1;
+        go(next);
+      });
+      list.append(el("li", {}, button));
+    }
+    panels.append(el("section", { class: "facet-panel", "aria-label": `Filter by ${key}` },
+      el("h2", { text: key }), list));
+  }
+}
+
+function renderPager(total, state) {
+  const pager = $("pager");
+  pager.replaceChildren();
+  const pages = Math.ceil(total / PAGE_SIZE);
+  if (pages <= 1) return;
+  const to = (page) => () => { const next = readState(); next.page = page; go(next); window.scrollTo(0, 0); };
+  if (state.page > 1) pager.append(el("button", { type: "button", class: "prev", text: "← Previous", onclick: to(state.page - 1) }));
+  pager.append(el("span", { class: "page", text: ` page ${state.page} of ${pages.toLocaleString("en")} ` }));
+  if (state.page < pages) pager.append(el("button", { type: "button", class: "next", text: "Next →", onclick: to(state.page + 1) }));
+}
+
+// ---- the reading view ----
+
+async function openReader(state) {
+  const mine = ++generation;
+  $("results-pane").hidden = true;
+  $("filters").hidden = true;
+  $("reader").hidden = false;
+  $("doc-title").textContent = "Loading…";
+  $("doc-meta").textContent = "";
+  $("doc-passages").replaceChildren();
+  let doc;
+  try {
+    doc = await api("/api/document?id=" + encodeURIComponent(state.doc));
+  } catch (error) {
+    if (mine !== generation) return;
+    $("doc-title").textContent = "Cannot open the document";
+    $("doc-meta").textContent = error.message || String(error);
+    return;
+  }
+  if (mine !== generation) return;
+  $("doc-title").textContent = doc.title;
+  const meta = Object.entries(doc.meta || {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
+  $("doc-meta").textContent = [doc.path, ...meta].join(" · ");
+  let target = null;
+  let section = null;
+  for (const p of doc.passages) {
+    if (p.section && p.section !== section) {
+      $("doc-passages").append(el("li", { class: "section", text: p.section }));
+      section = p.section;
+    }
+    const isTarget = p.passage_id === state.passage;
+    const item = el("li", { class: "passage" + (isTarget ? " target" : ""), id: "p-" + p.paragraph + (p.part ? "-" + p.part : "") },
+      el("div", { class: "cite", text: citationText(p) }),
+      el("p", { class: "text", text: p.text }));
+    if (isTarget) {
+      item.setAttribute("aria-current", "true");
+      target = item;
+    }
+    $("doc-passages").append(item);
+  }
+  if (target) target.scrollIntoView({ block: "center" });
+}
+
+// ---- keyboard and inputs ----
+
+function select(i) {
+  const items = Array.from(document.querySelectorAll("#results .hit"));
+  if (!items.length) return;
+  selected = Math.max(0, Math.min(items.length - 1, i));
+  items.forEach((item, k) => item.classList.toggle("selected", k === selected));
+  items[selected].focus();
+  items[selected].scrollIntoView({ block: "nearest" });
+}
+
+function typing(target) {
+  return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA");
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const inInput = typing(event.target);
+  if (event.key === "/" && !inInput) {
+    event.preventDefault();
+    $("q").focus();
+    $("q").select();
+  } else if (event.key === "Escape") {
+    const state = readState();
+    if (state.doc) {
+      go({ ...state, doc: "", passage: "" });
+    } else if (event.target === $("q")) {
+      $("q").value = "";
+      go({ ...state, q: "", page: 1 });
+    }
+  } else if (!$("reader").hidden) {
+    return;
+  } else if ((event.key === "ArrowDown" || (event.key === "j" && !inInput)) && lastHits.length) {
+    event.preventDefault();
+    select(selected + 1);
+  } else if ((event.key === "ArrowUp" || (event.key === "k" && !inInput)) && lastHits.length) {
+    event.preventDefault();
+    select(selected - 1);
+  } else if (event.key === "Enter" && !inInput && selected >= 0 && lastHits[selected]) {
+    event.preventDefault();
+    openHit(lastHits[selected]);
+  }
+});
+
+function init() {
+  $("q").addEventListener("input", () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      const state = readState();
+      go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "" }, true);
+    }, 250);
+  });
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(debounce);
+    const state = readState();
+    go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "" });
+  });
+  const dates = () => {
+    const state = readState();
+    go({ ...state, since: $("since").value.trim(), until: $("until").value.trim(), page: 1 });
+  };
+  $("since").addEventListener("change", dates);
+  $("until").addEventListener("change", dates);
+  $("clear-all").addEventListener("click", () => {
+    $("q").value = "";
+    go({ q: "", page: 1, since: "", until: "", match: "", doc: "", passage: "", filters: [] });
+  });
+  $("syntax-toggle").addEventListener("click", () => {
+    const open = $("syntax").hidden;
+    $("syntax").hidden = !open;
+    $("syntax-toggle").setAttribute("aria-expanded", String(open));
+  });
+  $("back").addEventListener("click", () => {
+    const state = readState();
+    go({ ...state, doc: "", passage: "" });
+  });
+  $("home").addEventListener("click", (event) => {
+    event.preventDefault();
+    $("q").value = "";
+    go({ q: "", page: 1, since: "", until: "", match: "", doc: "", passage: "", filters: [] });
+  });
+  window.addEventListener("popstate", render);
+  render();
+}
+
+init();
