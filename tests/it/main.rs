@@ -11,6 +11,7 @@ mod common;
 
 mod analyzer;
 mod batch;
+mod browser;
 mod chunk;
 mod cli;
 mod errors;

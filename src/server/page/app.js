@@ -8,6 +8,9 @@ const PAGE_SIZE = 10;
 const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage"]);
 const PREFERRED_FACETS = ["source", "country", "year"];
 const MAX_FACETS = 6;
+// Keys whose values are too many or too free to filter on by clicking.
+const NOT_FACETS = new Set(["date", "url", "title", "description", "layout", "modified_time",
+  "published_time", "updated", "version", "report_no", "country_name", "tags_raw"]);
 
 const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
@@ -152,7 +155,7 @@ async function knownKeys() {
 function facetKeys(keys) {
   const ordered = PREFERRED_FACETS.filter((k) => keys.includes(k));
   for (const k of keys) {
-    if (!ordered.includes(k) && !["date", "url", "title"].includes(k)) ordered.push(k);
+    if (!ordered.includes(k) && !NOT_FACETS.has(k)) ordered.push(k);
   }
   return ordered.slice(0, MAX_FACETS);
 }
@@ -329,8 +332,12 @@ function openHit(hit) {
 function renderFacets(facets, state) {
   const panels = $("facet-panels");
   panels.replaceChildren();
-  for (const [key, values] of Object.entries(facets)) {
-    if (!values.length) continue;
+  for (const [key, counted] of Object.entries(facets)) {
+    if (!counted.length) continue;
+    // Years (and other numbers) read best in order, newest first.
+    const values = counted.every((v) => typeof v.value === "number")
+      ? [...counted].sort((a, b) => b.value - a.value)
+      : counted;
     const list = el("ul", { class: "facet-values" });
     for (const v of values) {
       const value = String(v.value);
