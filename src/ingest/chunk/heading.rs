@@ -8,7 +8,7 @@
 //! heading costs a section label, a false one costs the words of a sentence.
 //!
 //! This is the evidence a single line gives; the plain-text layouts add what the document around
-//! it says (see `layout::settle_headings`).
+//! it says (see `layout::rejected_headings`).
 
 /// Longest line (in characters) that can be a heading.
 const MAX_HEADING_CHARS: usize = 120;
@@ -159,6 +159,31 @@ const SALUTATIONS: &[&str] = &[
     "thank you very much",
 ];
 
+/// How an address to the Assembly opens, whatever follows ("Your Excellency Antonio Guterres",
+/// "Mr President, Mr Secretary-General, Excellencies").
+const SALUTATION_OPENERS: &[&str] = &[
+    "mr president",
+    "madam president",
+    "madame president",
+    "mr secretary-general",
+    "mr secretary general",
+    "excellencies",
+    "your excellency",
+    "your excellencies",
+    "your majesty",
+    "your majesties",
+    "your highness",
+    "your highnesses",
+    "your royal highness",
+    "ladies and gentlemen",
+    "distinguished delegates",
+    "distinguished guests",
+];
+
+/// A paragraph numbered this high (`142. I am addressing…`) is a numbered paragraph, not a
+/// numbered section, unless what follows the number is title-like.
+const MIN_PARAGRAPH_NUMBER: u32 = 10;
+
 /// Small words that stay lower case in a title ("Return of the Policy").
 const MINOR_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "up",
@@ -203,6 +228,9 @@ pub fn looks_like_heading(line: &str) -> bool {
         return false;
     }
     if hangs(&words) || has_inner_sentence_end(&words) || has_clause(&words) {
+        return false;
+    }
+    if is_numbered_paragraph(&words) {
         return false;
     }
     if is_salutation(line) || is_quotation(line) || is_dateline(line) {
@@ -277,6 +305,20 @@ fn is_salutation(line: &str) -> bool {
         .replace('.', "");
     let lower = crate::model::normalize_whitespace(&lower);
     SALUTATIONS.contains(&lower.as_str())
+        || SALUTATION_OPENERS.iter().any(|opener| {
+            lower
+                .strip_prefix(opener)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ',']))
+        })
+}
+
+/// The first line of a numbered paragraph (`142. I am addressing this General`).
+fn is_numbered_paragraph(words: &[&str]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    let number = first.strip_suffix('.').and_then(|n| n.parse::<u32>().ok());
+    number.is_some_and(|n| n >= MIN_PARAGRAPH_NUMBER) && !is_title_like(&rest.join(" "))
 }
 
 /// A line wholly in quotation marks: a quotation, not a heading.
@@ -360,6 +402,7 @@ mod tests {
             "Issues for Congress",
             "U.S.-Iran Ceasefire",
             "2. Background",
+            "12. Outlook and Recommendations",
             "CRS PRODUCT (LIBRARY OF CONGRESS)",
             "What changed",
         ] {
@@ -400,6 +443,10 @@ mod tests {
             "Ladies and Gentlemen",
             "Updated April 9, 2026",
             "April 9, 2026",
+            "Your Excellency Antonio Guterres, Secretary General of the United",
+            "Mr President, Mr Secretary-General, Excellencies, Ladies and Gentlemen",
+            "Mr. President UN Secretary-General Excellencies Distinguished Delegates",
+            "142. I am addressing this General",
         ] {
             assert!(!looks_like_heading(fragment), "{fragment:?}");
         }
