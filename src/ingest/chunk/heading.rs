@@ -119,6 +119,12 @@ const HANGING_WORDS: &[&str] = &[
     "not",
 ];
 
+/// First words of a sentence rather than of a heading, when the line is not title-like ("We
+/// express our full", "Allow me to congratulate").
+const SENTENCE_OPENERS: &[&str] = &[
+    "i", "we", "he", "she", "they", "you", "it", "allow", "permit", "let",
+];
+
 /// Relative pronouns that, in lower case inside a line, make it a clause of a sentence.
 const CLAUSE_WORDS: &[&str] = &["which", "who", "whom", "whose"];
 
@@ -230,7 +236,7 @@ pub fn looks_like_heading(line: &str) -> bool {
     if hangs(&words) || has_inner_sentence_end(&words) || has_clause(&words) {
         return false;
     }
-    if is_numbered_paragraph(&words) {
+    if is_numbered_paragraph(&words) || opens_a_sentence(line, &words) {
         return false;
     }
     if is_salutation(line) || is_quotation(line) || is_dateline(line) {
@@ -257,12 +263,20 @@ fn core(token: &str) -> &str {
     token.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
-/// The last word is one that leaves the sentence hanging, written in lower case.
+/// The last word is one that leaves the sentence hanging, written in lower case; or the line is
+/// that one word ("The").
 fn hangs(words: &[&str]) -> bool {
-    let Some(last) = words.last().map(|w| core(w)) else {
-        return false;
-    };
-    words.len() > 1 && HANGING_WORDS.contains(&last)
+    match words {
+        [] => false,
+        [only] => HANGING_WORDS.contains(&core(only).to_lowercase().as_str()),
+        [.., last] => HANGING_WORDS.contains(&core(last)),
+    }
+}
+
+/// A line that is not title-like and opens like a sentence ("We favour", "Allow me to").
+fn opens_a_sentence(line: &str, words: &[&str]) -> bool {
+    let first = words.first().map(|w| core(w).to_lowercase());
+    first.is_some_and(|w| SENTENCE_OPENERS.contains(&w.as_str())) && !is_title_like(line)
 }
 
 /// A sentence ends inside the line and another starts ("… for war crimes. He"): a word (not an
@@ -403,6 +417,8 @@ mod tests {
             "U.S.-Iran Ceasefire",
             "2. Background",
             "12. Outlook and Recommendations",
+            "We the Peoples",
+            "It Is Time",
             "CRS PRODUCT (LIBRARY OF CONGRESS)",
             "What changed",
         ] {
@@ -447,6 +463,9 @@ mod tests {
             "Mr President, Mr Secretary-General, Excellencies, Ladies and Gentlemen",
             "Mr. President UN Secretary-General Excellencies Distinguished Delegates",
             "142. I am addressing this General",
+            "The",
+            "We express our full",
+            "Allow me to congratulate",
         ] {
             assert!(!looks_like_heading(fragment), "{fragment:?}");
         }
