@@ -214,23 +214,27 @@ pub fn looks_like_heading(line: &str) -> bool {
     let Some(first) = line.chars().next() else {
         return false;
     };
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if line.chars().count() > MAX_HEADING_CHARS || words.len() > MAX_HEADING_WORDS {
+    // The cheap tests first: most lines of a text are far too long to be headings.
+    if line.len() > 4 * MAX_HEADING_CHARS || line.chars().count() > MAX_HEADING_CHARS {
         return false;
     }
     if !(first.is_uppercase() || first.is_numeric() || "\"“‘'".contains(first)) {
         return false;
     }
-    if !line.chars().any(char::is_alphabetic) {
+    if line.split_whitespace().nth(MAX_HEADING_WORDS).is_some() {
         return false;
     }
+    if !line.chars().any(char::is_alphabetic) || ends_with_closing_punctuation(line) {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
     // A comma followed by a lower-case word is sentence syntax ("Last week, Major General
     // Salehi, the Commander of Iran’s Army, proclaimed" is a paragraph cut by a page break);
     // headings list capitalised items ("War in Suspension, Sanctions in Priority").
     let comma_clause = line
         .match_indices(", ")
         .any(|(i, _)| line[i + 2..].chars().next().is_some_and(char::is_lowercase));
-    if comma_clause || ends_with_closing_punctuation(line) {
+    if comma_clause {
         return false;
     }
     if hangs(&words) || has_inner_sentence_end(&words) || has_clause(&words) {
