@@ -47,14 +47,33 @@ pub fn is_debris(paragraph: &str) -> bool {
 }
 
 /// True when a line is page furniture left by PDF extraction: page numbers, dates, document
-/// symbols and job numbers (`7 10-54833`, `15-29425 31/34`, `A/70/PV.15 28/09/2015`), or a form
-/// feed. Such a line is never text, wherever it stands.
+/// symbols and job numbers (`7 10-54833`, `15-29425 31/34`, `A/70/PV.15 28/09/2015`, `Page 4|6`,
+/// `Page 2 of 6`), or a form feed. Such a line is never text, wherever it stands.
 pub fn is_page_furniture(line: &str) -> bool {
     let line = line.trim();
     if line.is_empty() {
         return false;
     }
-    line.split_whitespace().all(is_furniture_token)
+    is_page_label(line) || line.split_whitespace().all(is_furniture_token)
+}
+
+/// `Page 4`, `Page 4|6`, `Page 4/6`, `Page 4 of 6`.
+fn is_page_label(line: &str) -> bool {
+    let Some(rest) = line
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("page "))
+        .map(|_| &line[5..])
+    else {
+        return false;
+    };
+    let numbers: Vec<&str> = rest
+        .split(|c: char| c == '|' || c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("of"))
+        .collect();
+    (1..=2).contains(&numbers.len())
+        && numbers
+            .iter()
+            .all(|n| n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_furniture_token(token: &str) -> bool {
@@ -83,6 +102,8 @@ mod tests {
             "A/70/PV.15 28/09/2015",
             "01/10/2015 A/70/PV.22",
             "12",
+            "Page 4|6",
+            "page 2 of 6",
         ] {
             assert!(is_page_furniture(line), "{line:?}");
         }
@@ -90,6 +111,8 @@ mod tests {
             "In 2015 the Council met.",
             "Part 2",
             "A/70/PV.22 said it first",
+            "Page 4 of the report",
+            "Pages",
             "",
         ] {
             assert!(!is_page_furniture(line), "{line:?}");

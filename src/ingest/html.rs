@@ -524,8 +524,18 @@ impl Page {
                     .entry("source".into())
                     .or_insert(Value::String(publisher));
             }
-            if let Some(headline) = item.get("headline").and_then(Value::as_str) {
-                self.og_title.get_or_insert_with(|| headline.to_owned());
+            // An article's name is its title; its headline, when it has no name (MediaWiki's
+            // headline is the subject's one-line description).
+            let is_article = item
+                .get("@type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report");
+            let name = item
+                .get("name")
+                .and_then(Value::as_str)
+                .filter(|_| is_article);
+            if let Some(title) = name.or_else(|| item.get("headline").and_then(Value::as_str)) {
+                self.og_title.get_or_insert_with(|| title.to_owned());
             }
         }
     }
@@ -645,8 +655,9 @@ had not changed.</p>
             expect("2025-02-04", 2025)
         );
         // JSON-LD wrapped in CDATA, as MediaWiki writes it.
-        let page = "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"Article\",\"datePublished\":\"2001-10-29T01:59:14Z\",\"dateModified\":\"2019-09-26T11:35:37Z\"}\n]]>\n</script><p>Text.</p>";
+        let page = "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"Article\",\"name\":\"New Zealand\",\"headline\":\"constitutional monarchy in Oceania\",\"datePublished\":\"2001-10-29T01:59:14Z\",\"dateModified\":\"2019-09-26T11:35:37Z\"}\n]]>\n</script><p>Text.</p>";
         let (c, meta) = read_default(page);
+        assert_eq!(c.title.as_deref(), Some("New Zealand"));
         assert_eq!(meta["date"], "2001-10-29");
         assert_eq!(meta["updated"], "2019-09-26T11:35:37Z");
         assert_eq!(texts(&c), ["Text."]);

@@ -4,7 +4,8 @@
 //! Nothing here touches the index: readers hand their results to a sink, and a file (or feed
 //! record) that cannot be read is a [`Skip`] with its reason, never a failure of the whole run.
 //! Before chunking, each reader asks whether the document's version is already indexed, so an
-//! unchanged corpus is re-read but not re-chunked.
+//! unchanged corpus is re-read but not re-chunked. Metadata can also come from beside a file
+//! (a `FILE.meta.json`, a directory's `metadata.csv`, a file-name pattern: see [`sidecar`]).
 
 pub mod chunk;
 pub mod debris;

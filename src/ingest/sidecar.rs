@@ -4,7 +4,8 @@
 //! - **a sidecar file** `FILE.meta.json` beside `FILE` (`IRN_65_2010.txt.meta.json`; also
 //!   `IRN_65_2010.meta.json`, for every file of that stem): a JSON object of `key: value`;
 //! - **a metadata table** in the file's directory, keyed by file name: `metadata.csv` (a header
-//!   row, a `file` column holding the file name, or its stem, and one column per key) or
+//!   row, a `file` column holding the file name, or its stem, and one column per key; a header
+//!   `Publication Date` is the key `publication_date`) or
 //!   `metadata.jsonl` (one object per line, with a `file` field). A table applies to the files of
 //!   its own directory, not to subdirectories;
 //! - **a file-name pattern** ([`NamePattern`], `{country}_{session}_{year}`): the parts of the
@@ -68,7 +69,9 @@ fn has_documents_beside(path: &Path) -> bool {
     };
     entries.flatten().any(|entry| {
         let other = entry.path();
-        other.file_name() != path.file_name()
+        let visible = !entry.file_name().to_string_lossy().starts_with('.');
+        visible
+            && other.file_name() != path.file_name()
             && entry.file_type().is_ok_and(|t| t.is_file())
             && super::format_for(&other).is_some()
             && !is_sidecar(&other)
@@ -273,7 +276,7 @@ impl Table {
             .trim(csv::Trim::All)
             .from_reader(bytes);
         let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|k| k.to_lowercase()).collect(),
+            Ok(h) => h.iter().map(column_key).collect(),
             Err(e) => {
                 self.problems
                     .push((Some(1), format!("cannot read the header row: {e}")));
@@ -379,6 +382,23 @@ impl Table {
                 .push((line, message));
         }
     }
+}
+
+/// The metadata key a column header names: `Publication Date` → `publication_date`.
+fn column_key(header: &str) -> String {
+    let key: String = header
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    key.trim_matches('_').to_owned()
 }
 
 /// What the sidecars, the tables and the name pattern say of one file.
@@ -705,6 +725,17 @@ mod tests {
         let (doc, warnings) = read(&cuba, &options);
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(doc.meta["speaker"], "Rodriguez");
+        // Headers are keys; a publication date under its own name is the date.
+        write(
+            dir.path(),
+            "metadata.csv",
+            "File,Country,Publication Date\nIRN_65_2010.txt,IRN,09/23/2010\n",
+        );
+        let (doc, warnings) = read(&iran, &ReadOptions::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(doc.meta["publication_date"], "09/23/2010");
+        assert_eq!(doc.meta["date"], "2010-09-23");
+        assert_eq!(doc.meta["year"], 2010);
         // A table without a `file` column says so.
         write(
             dir.path(),

@@ -8,7 +8,7 @@
 //! heading costs a section label, a false one costs the words of a sentence.
 //!
 //! This is the evidence a single line gives; the plain-text layouts add what the document around
-//! it says (see `layout::settle_headings`).
+//! it says (see `layout::rejected_headings`).
 
 /// Longest line (in characters) that can be a heading.
 const MAX_HEADING_CHARS: usize = 120;
@@ -119,6 +119,12 @@ const HANGING_WORDS: &[&str] = &[
     "not",
 ];
 
+/// First words of a sentence rather than of a heading, when the line is not title-like ("We
+/// express our full", "Allow me to congratulate").
+const SENTENCE_OPENERS: &[&str] = &[
+    "i", "we", "he", "she", "they", "you", "it", "allow", "permit", "let",
+];
+
 /// Relative pronouns that, in lower case inside a line, make it a clause of a sentence.
 const CLAUSE_WORDS: &[&str] = &["which", "who", "whom", "whose"];
 
@@ -159,6 +165,31 @@ const SALUTATIONS: &[&str] = &[
     "thank you very much",
 ];
 
+/// How an address to the Assembly opens, whatever follows ("Your Excellency Antonio Guterres",
+/// "Mr President, Mr Secretary-General, Excellencies").
+const SALUTATION_OPENERS: &[&str] = &[
+    "mr president",
+    "madam president",
+    "madame president",
+    "mr secretary-general",
+    "mr secretary general",
+    "excellencies",
+    "your excellency",
+    "your excellencies",
+    "your majesty",
+    "your majesties",
+    "your highness",
+    "your highnesses",
+    "your royal highness",
+    "ladies and gentlemen",
+    "distinguished delegates",
+    "distinguished guests",
+];
+
+/// A paragraph numbered this high (`142. I am addressing…`) is a numbered paragraph, not a
+/// numbered section, unless what follows the number is title-like.
+const MIN_PARAGRAPH_NUMBER: u32 = 10;
+
 /// Small words that stay lower case in a title ("Return of the Policy").
 const MINOR_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "up",
@@ -183,26 +214,33 @@ pub fn looks_like_heading(line: &str) -> bool {
     let Some(first) = line.chars().next() else {
         return false;
     };
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if line.chars().count() > MAX_HEADING_CHARS || words.len() > MAX_HEADING_WORDS {
+    // The cheap tests first: most lines of a text are far too long to be headings.
+    if line.len() > 4 * MAX_HEADING_CHARS || line.chars().count() > MAX_HEADING_CHARS {
         return false;
     }
     if !(first.is_uppercase() || first.is_numeric() || "\"“‘'".contains(first)) {
         return false;
     }
-    if !line.chars().any(char::is_alphabetic) {
+    if line.split_whitespace().nth(MAX_HEADING_WORDS).is_some() {
         return false;
     }
+    if !line.chars().any(char::is_alphabetic) || ends_with_closing_punctuation(line) {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
     // A comma followed by a lower-case word is sentence syntax ("Last week, Major General
     // Salehi, the Commander of Iran’s Army, proclaimed" is a paragraph cut by a page break);
     // headings list capitalised items ("War in Suspension, Sanctions in Priority").
     let comma_clause = line
         .match_indices(", ")
         .any(|(i, _)| line[i + 2..].chars().next().is_some_and(char::is_lowercase));
-    if comma_clause || ends_with_closing_punctuation(line) {
+    if comma_clause {
         return false;
     }
     if hangs(&words) || has_inner_sentence_end(&words) || has_clause(&words) {
+        return false;
+    }
+    if is_numbered_paragraph(&words) || opens_a_sentence(line, &words) {
         return false;
     }
     if is_salutation(line) || is_quotation(line) || is_dateline(line) {
@@ -229,12 +267,20 @@ fn core(token: &str) -> &str {
     token.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
-/// The last word is one that leaves the sentence hanging, written in lower case.
+/// The last word is one that leaves the sentence hanging, written in lower case; or the line is
+/// that one word ("The").
 fn hangs(words: &[&str]) -> bool {
-    let Some(last) = words.last().map(|w| core(w)) else {
-        return false;
-    };
-    words.len() > 1 && HANGING_WORDS.contains(&last)
+    match words {
+        [] => false,
+        [only] => HANGING_WORDS.contains(&core(only).to_lowercase().as_str()),
+        [.., last] => HANGING_WORDS.contains(&core(last)),
+    }
+}
+
+/// A line that is not title-like and opens like a sentence ("We favour", "Allow me to").
+fn opens_a_sentence(line: &str, words: &[&str]) -> bool {
+    let first = words.first().map(|w| core(w).to_lowercase());
+    first.is_some_and(|w| SENTENCE_OPENERS.contains(&w.as_str())) && !is_title_like(line)
 }
 
 /// A sentence ends inside the line and another starts ("… for war crimes. He"): a word (not an
@@ -277,6 +323,20 @@ fn is_salutation(line: &str) -> bool {
         .replace('.', "");
     let lower = crate::model::normalize_whitespace(&lower);
     SALUTATIONS.contains(&lower.as_str())
+        || SALUTATION_OPENERS.iter().any(|opener| {
+            lower
+                .strip_prefix(opener)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ',']))
+        })
+}
+
+/// The first line of a numbered paragraph (`142. I am addressing this General`).
+fn is_numbered_paragraph(words: &[&str]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    let number = first.strip_suffix('.').and_then(|n| n.parse::<u32>().ok());
+    number.is_some_and(|n| n >= MIN_PARAGRAPH_NUMBER) && !is_title_like(&rest.join(" "))
 }
 
 /// A line wholly in quotation marks: a quotation, not a heading.
@@ -360,6 +420,9 @@ mod tests {
             "Issues for Congress",
             "U.S.-Iran Ceasefire",
             "2. Background",
+            "12. Outlook and Recommendations",
+            "We the Peoples",
+            "It Is Time",
             "CRS PRODUCT (LIBRARY OF CONGRESS)",
             "What changed",
         ] {
@@ -400,6 +463,13 @@ mod tests {
             "Ladies and Gentlemen",
             "Updated April 9, 2026",
             "April 9, 2026",
+            "Your Excellency Antonio Guterres, Secretary General of the United",
+            "Mr President, Mr Secretary-General, Excellencies, Ladies and Gentlemen",
+            "Mr. President UN Secretary-General Excellencies Distinguished Delegates",
+            "142. I am addressing this General",
+            "The",
+            "We express our full",
+            "Allow me to congratulate",
         ] {
             assert!(!looks_like_heading(fragment), "{fragment:?}");
         }

@@ -13,7 +13,7 @@
 //! around it are page breaks, not paragraph breaks, and a paragraph cut by one is rejoined.
 //!
 //! A line of the shape of a heading (see [`super::looks_like_heading`]) standing alone is only a
-//! heading when the document agrees ([`rejected_headings`]): what follows it starts a new
+//! heading when the document agrees (`rejected_headings`): what follows it starts a new
 //! paragraph, it does not answer a colon, a paragraph comes after it, and a long text has other
 //! headings. Otherwise the line is text, and the layout is read again with it as an ordinary line
 //! (so a fragment cut from a sentence goes back into its paragraph).

@@ -4,9 +4,12 @@
 //! Pure functions over `&str`: no I/O, no index.
 //! - [`layout`] decides which lines make a paragraph in plain text (blank-line, one per line,
 //!   hard-wrapped, mixed) and drops page furniture; [`markdown`] does the same for Markdown;
-//! - a heading is not a passage: it becomes the `section` of the passages that follow it;
+//! - a heading is not a passage: it becomes the `section` of the passages that follow it. In
+//!   plain text a line needs evidence to be one: its own shape (`heading`: short, title-like, no
+//!   sentence running through it) and the document's agreement ([`layout`]); when in doubt it
+//!   is text, since a false heading takes a sentence's words out of the passage text;
 //! - the title is the first Markdown heading, or the first line of a text file when it reads as
-//!   a title; it is not a passage either;
+//!   a title; it is not a passage either, unless it is all the text there is;
 //! - interface debris ("Was this news useful?") is dropped (see [`super::debris`]);
 //! - [`paragraph`] joins a paragraph's lines (undoing end-of-line hyphenation), takes off the
 //!   source's paragraph number (`22.\t…`), and cuts a paragraph longer than
