@@ -47,7 +47,7 @@ pub enum FilterError {
         from: String,
         to: String,
     },
-    #[error("`{value}` is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")]
+    #[error("`{value}` is not a date (use YYYY, YYYY-MM or YYYY-MM-DD, or `April 9, 2026`)")]
     NotADate { value: String },
     #[error(
         "no document in this index has the metadata key `{key}` (keys: {}; fields: title, section, text)",
