@@ -36,6 +36,40 @@ pub enum Command {
     Eval(EvalArgs),
     /// Serve the HTTP API and the search page (http://127.0.0.1:7878 by default)
     Serve(ServeArgs),
+    /// How often queries match per year, month, day or metadata value, as a share of documents
+    Trend(TrendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// One or more queries (each one argument; quote phrases), compared over the same buckets
+    /// (put `--` before a query that starts with `-`).
+    #[arg(required = true, value_name = "QUERY")]
+    pub queries: Vec<String>,
+
+    /// Buckets: year, month, day, or any metadata key (source, country, speaker, ...).
+    #[arg(long, default_value = "year", value_name = "year|month|day|KEY")]
+    pub by: String,
+
+    #[arg(long, value_enum, default_value_t = TrendFormat::Text)]
+    pub format: TrendFormat,
+
+    /// Also write the chart as SVG to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod search;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod trend;
 
 use std::io::IsTerminal;
 

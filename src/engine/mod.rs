@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::batch::{self, BatchOptions, BatchResult};
 use crate::eval::{self, Evaluation, Qrels, TrecUnit};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError, IndexStats};
+use crate::search::trend::{Trend, TrendBy};
 use crate::search::{
     AliasTable, Facet, Filter, SearchError, SearchRequest, SearchResults, SearchSession,
 };
@@ -131,6 +132,17 @@ impl Engine {
         top: usize,
     ) -> Result<(SearchResults, Vec<Facet>), SearchError> {
         self.session()?.search_with_facets(request, facets, top)
+    }
+
+    /// How often each query matches per year, month, day or metadata value, beside the
+    /// documents of each bucket under the same filters (`template` gives filters and options).
+    pub fn trend(
+        &self,
+        queries: &[String],
+        by: &TrendBy,
+        template: &SearchRequest,
+    ) -> Result<Trend, SearchError> {
+        self.session()?.trend(queries, by, template)
     }
 
     /// For a search that found nothing: each filter beside the query without which it would

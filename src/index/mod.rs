@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +111,10 @@ pub struct Fields {
     pub date: Field,
     /// The document year, for `year:` ranges.
     pub year: Field,
+    /// The document's month as `YYYYMM` and day as `YYYYMMDD` (from its date), for trends by
+    /// month and day: tantivy's date histogram has no calendar intervals.
+    pub month: Field,
+    pub day: Field,
 }
 
 /// The `meta` term of one metadata value (`country=IRN`; the tokenizer lower-cases it).
@@ -208,6 +212,8 @@ impl Fields {
                     .set_precision(DateTimePrecision::Seconds),
             ),
             year: b.add_i64_field("year", NumericOptions::default().set_fast()),
+            month: b.add_i64_field("month", NumericOptions::default().set_fast()),
+            day: b.add_i64_field("day", NumericOptions::default().set_fast()),
         };
         (b.build(), fields)
     }
@@ -239,6 +245,8 @@ impl Fields {
             meta_json: get("meta_json")?,
             date: get("date")?,
             year: get("year")?,
+            month: get("month")?,
+            day: get("day")?,
         })
     }
 }
@@ -266,6 +274,25 @@ pub struct IndexStats {
     pub schema_version: u32,
     /// Every metadata key the documents carry (for `--where`, facets and `stats --by`).
     pub meta_keys: Vec<String>,
+}
+
+/// What a histogram buckets by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BucketField {
+    Year,
+    /// `YYYYMM`.
+    Month,
+    /// `YYYYMMDD`.
+    Day,
+    /// The values of a metadata key.
+    Meta(String),
+}
+
+/// A bucket of a histogram: a number (a year, `YYYYMM`, `YYYYMMDD`, a numeric value) or text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BucketKey {
+    Number(i64),
+    Text(String),
 }
 
 /// Documents and passages with one value of a metadata key (`stats --by`).
@@ -549,6 +576,85 @@ impl DossierIndex {
         let query = BooleanQuery::new(vec![(Occur::Must, first), (Occur::Must, carrying)]);
         let with = searcher.search(&query, &Count).map_err(|e| self.error(e))? as u64;
         Ok((all, with))
+    }
+
+    /// Passages (and, with `distinct_documents`, documents) per bucket among the passages
+    /// `query` matches: aggregations over the fast fields, no stored text read. Without
+    /// `distinct_documents` the first number is the passage count too (for a query that
+    /// matches one passage per document).
+    pub fn histogram(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        field: &BucketField,
+        distinct_documents: bool,
+    ) -> Result<std::collections::BTreeMap<BucketKey, (u64, u64)>, FacetError> {
+        let (name, include) = match field {
+            BucketField::Year => ("year", None),
+            BucketField::Month => ("month", None),
+            BucketField::Day => ("day", None),
+            BucketField::Meta(key) => {
+                let known = self.commit_info().map(|c| c.meta_keys).unwrap_or_default();
+                if !known.contains(key) {
+                    return Err(FacetError::UnknownKey {
+                        key: key.clone(),
+                        known: known.into_iter().collect(),
+                    });
+                }
+                (
+                    "meta",
+                    Some(format!("{}.*", regex_escape(&meta_term(key, "")))),
+                )
+            }
+        };
+        let mut terms = serde_json::json!({ "field": name, "size": 10_000_000 });
+        if let Some(include) = include {
+            terms["include"] = serde_json::Value::String(include);
+        }
+        let mut by = serde_json::json!({ "terms": terms });
+        if distinct_documents {
+            by["aggs"] = serde_json::json!({
+                "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } }
+            });
+        }
+        let request: Aggregations = serde_json::from_value(serde_json::json!({ "by": by }))
+            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let collector = AggregationCollector::from_aggs(request, Default::default());
+        let result = searcher
+            .search(query, &collector)
+            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let json =
+            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let mut counts = std::collections::BTreeMap::new();
+        for bucket in json["by"]["buckets"].as_array().into_iter().flatten() {
+            let key = match (&bucket["key"], field) {
+                (serde_json::Value::String(s), BucketField::Meta(key)) => {
+                    match s.strip_prefix(&meta_term(key, "")) {
+                        Some(v) => match typed(v) {
+                            serde_json::Value::Number(n) => {
+                                BucketKey::Number(n.as_i64().unwrap_or(0))
+                            }
+                            other => BucketKey::Text(other.as_str().unwrap_or("").to_owned()),
+                        },
+                        None => continue,
+                    }
+                }
+                (serde_json::Value::Number(n), _) => {
+                    BucketKey::Number(n.as_f64().map_or(0, |f| f as i64))
+                }
+                _ => continue,
+            };
+            let passages = bucket["doc_count"].as_u64().unwrap_or(0);
+            let documents = if distinct_documents {
+                bucket["docs"]["buckets"]
+                    .as_array()
+                    .map_or(0, |d| d.len() as u64)
+            } else {
+                passages
+            };
+            counts.insert(key, (documents, passages));
+        }
+        Ok(counts)
     }
 
     /// Every source file with passages in the index (feeds count once).

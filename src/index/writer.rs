@@ -17,6 +17,7 @@ use super::{
 };
 use crate::model::meta::{date_of, year_of};
 use crate::model::Document;
+use crate::model::{Period, Precision};
 
 /// Memory for tantivy's indexing threads, per thread.
 const MEMORY_PER_THREAD: usize = 128 * 1024 * 1024;
@@ -121,6 +122,19 @@ impl Updater {
         let meta_json = (!doc.meta.is_empty())
             .then(|| serde_json::to_string(&doc.meta).expect("metadata serialises"));
         let date = date_of(&doc.meta).map(|d| DateTime::from_timestamp_secs(d.timestamp()));
+        // Months and days only from a date that names them (not a bare year).
+        let period = doc
+            .meta
+            .get("date")
+            .and_then(serde_json::Value::as_str)
+            .and_then(Period::parse);
+        let month = period
+            .filter(|p| p.precision != Precision::Year)
+            .map(|p| i64::from(p.start.year) * 100 + i64::from(p.start.month));
+        let day_key = period
+            .filter(|p| p.precision == Precision::Day)
+            .zip(month)
+            .map(|(p, m)| m * 100 + i64::from(p.start.day));
         let year = year_of(&doc.meta);
         for (seq, passage) in (1u64..).zip(&doc.passages) {
             let mut d = TantivyDocument::default();
@@ -161,6 +175,12 @@ impl Updater {
             }
             if let Some(year) = year {
                 d.add_i64(f.year, year);
+            }
+            if let Some(month) = month {
+                d.add_i64(f.month, month);
+            }
+            if let Some(day) = day_key {
+                d.add_i64(f.day, day);
             }
             batch.push(UserOperation::Add(d));
         }

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod json;
 pub mod stats;
 pub mod text;
+pub mod trend;
 
 use std::io::{self, Write};
 

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod filter;
 pub mod highlight;
 pub mod query;
+pub mod trend;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -240,6 +241,30 @@ impl<'i> SearchSession<'i> {
         Ok((results, counted))
     }
 
+    /// The query of `request` as a tantivy query with its filters (after the any-word
+    /// fallback, as a search would run it), and how many passages it matches; `None` when it
+    /// has nothing to search for.
+    pub fn matching_query(&self, request: &SearchRequest) -> Result<Option<Matching>, SearchError> {
+        let expr = match request.options.syntax {
+            Syntax::Plain => query::parse_plain(&request.query)?,
+            Syntax::Query => parse(&request.query)?,
+        };
+        let Some(mut ranked) = self.rank(request, &expr, request.options.mode)? else {
+            return Ok(None);
+        };
+        if ranked.total == 0 && request.options.mode == MatchMode::All && can_fall_back(&expr) {
+            if let Some(any) = self.rank(request, &expr, MatchMode::Any)? {
+                if any.total > 0 {
+                    ranked = any;
+                }
+            }
+        }
+        Ok(Some(Matching {
+            query: ranked.compiled.query,
+            total: ranked.total,
+        }))
+    }
+
     /// Compiles the query for `mode` and collects its page of hits; `None` when the query has
     /// nothing to search for.
     fn rank(
@@ -320,6 +345,12 @@ impl<'i> SearchSession<'i> {
         }
         Ok(hits)
     }
+}
+
+/// A request's query as tantivy runs it (filters included), and how many passages it matches.
+pub struct Matching {
+    pub query: Box<dyn tantivy::query::Query>,
+    pub total: usize,
 }
 
 /// A compiled query with its count and its page of (score, address) pairs.

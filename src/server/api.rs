@@ -17,6 +17,7 @@ use crate::eval::TrecUnit;
 use crate::index::{FacetError, IndexError};
 use crate::output::batch::{write_batch, BatchFormat};
 use crate::output::json::{PassageJson, SearchApiJson, ShowJson};
+use crate::search::trend::TrendBy;
 use crate::search::{Filter, FilterError, Forms, MatchMode, SearchError, SearchOptions};
 use crate::search::{SearchRequest, Syntax};
 
@@ -254,6 +255,32 @@ pub(super) async fn search(
         let (results, counted) = engine.search_with_facets(&request, &facets, top)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
         serde_json::to_vec(&SearchApiJson::new(&results, &counted, took_ms)).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /api/trend?q=&q=&by=year|month|day|KEY` (and the search filters): the
+/// `dossier trend --format json` object.
+pub(super) async fn trend(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let template = search_request(&params)?;
+    let queries: Vec<String> = params
+        .all("q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .take(8)
+        .map(str::to_owned)
+        .collect();
+    let by = TrendBy::parse(params.get("by").filter(|b| !b.is_empty()).unwrap_or("year"));
+    let body = with_engine(&state, move |engine| {
+        let trend = engine.trend(&queries, &by, &template)?;
+        serde_json::to_vec(&trend).map_err(|e| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
         })
     })

@@ -89,6 +89,7 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .route("/api/passage", get(api::passage))
         .route("/api/document", get(api::document))
         .route("/api/stats", get(api::stats))
+        .route("/api/trend", get(api::trend))
         .route("/api/batch", post(api::batch))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

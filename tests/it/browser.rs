@@ -298,6 +298,31 @@ fn the_search_page_works_in_a_real_browser() {
         "back restores the page"
     );
 
+    // The trend above the results: a bar narrows the results to its year.
+    browser
+        .wait("!document.querySelector('#trend').hidden && document.querySelector('#trend .bar')");
+    let year = browser.js(
+        "return Array.from(document.querySelectorAll('#trend .bar')).find(b => b.getAttribute('height') !== '0').dataset.key;",
+    );
+    let year = year.as_str().unwrap().to_owned();
+    browser.js(&format!(
+        "document.querySelector('#trend .bar[data-key=\"{year}\"]').dispatchEvent(new MouseEvent('click', {{bubbles: true}})); return 1;"
+    ));
+    browser.wait(&format!(
+        "new URLSearchParams(location.search).get('since') === '{year}' && new URLSearchParams(location.search).get('until') === '{year}' && !document.querySelector('#results[aria-busy]') && document.querySelectorAll('#results .hit').length > 0"
+    ));
+    let years = browser.js("return Array.from(document.querySelectorAll('#results .citation')).map(c => c.textContent);");
+    assert!(
+        years
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.as_str().unwrap().contains(&year)),
+        "{years}"
+    );
+    browser.post("/back", json!({}));
+    browser.wait("!new URLSearchParams(location.search).get('since')");
+
     // Take the screenshot of the results page (the README links docs/screenshot-search.png).
     browser.wait(
         "document.querySelectorAll('#results .hit').length > 0 && document.querySelector('.facet')",

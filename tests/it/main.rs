@@ -20,3 +20,4 @@ mod ingest;
 mod search;
 mod server;
 mod show;
+mod trend;

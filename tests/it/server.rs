@@ -474,3 +474,30 @@ fn dossier_serve_listens_on_loopback_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
 }
+
+#[test]
+fn trend_answers_the_cli_json() {
+    let app = app();
+    let answer = get(
+        &app,
+        "/api/trend?q=sanctions&q=nuclear&by=year&where=country%3DIRN",
+    );
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    let engine = corpus_engine();
+    let template = SearchRequest {
+        filters: vec![dossier::search::Filter::parse("country", "IRN").unwrap()],
+        ..SearchRequest::new("", 0)
+    };
+    let trend = engine
+        .trend(
+            &["sanctions".to_owned(), "nuclear".to_owned()],
+            &dossier::search::trend::TrendBy::Year,
+            &template,
+        )
+        .unwrap();
+    assert_eq!(json, serde_json::to_value(&trend).unwrap());
+    assert_eq!(json["series"].as_array().unwrap().len(), 2);
+    get(&app, "/api/trend?q=x&by=colour").error(StatusCode::BAD_REQUEST);
+    get(&app, "/api/trend?by=year").error(StatusCode::BAD_REQUEST);
+}

@@ -168,6 +168,7 @@ async function runSearch(state) {
     $("pager").replaceChildren();
     $("facet-panels").replaceChildren();
     lastHits = [];
+    $("trend").hidden = true;
     setStatus("Type a query: a word, a \"phrase\", or names such as IRGC.");
     return;
   }
@@ -192,6 +193,7 @@ async function runSearch(state) {
     results.replaceChildren();
     $("pager").replaceChildren();
     lastHits = [];
+    $("trend").hidden = true;
     showError(error, state);
     return;
   }
@@ -200,8 +202,76 @@ async function runSearch(state) {
   lastHits = body.hits;
   selected = -1;
   renderHits(body, state);
+  renderTrend(state, params, mine);
   renderFacets(body.facets || {}, state);
   renderPager(body.total_hits, state);
+}
+
+// The query's share of documents per year, above the results; a bar narrows to its year.
+async function renderTrend(state, searchParams, mine) {
+  const figure = $("trend");
+  const params = new URLSearchParams(searchParams);
+  params.delete("limit");
+  params.delete("offset");
+  params.delete("facets");
+  params.set("by", "year");
+  let trend;
+  try {
+    trend = await api("/api/trend?" + params.toString());
+  } catch (_) {
+    figure.hidden = true;
+    return;
+  }
+  if (mine !== generation) return;
+  const series = trend.series && trend.series[0];
+  const buckets = series ? series.buckets : [];
+  if (buckets.length < 2 || !buckets.some((b) => b.documents > 0)) {
+    figure.hidden = true;
+    return;
+  }
+  const NS = "http://www.w3.org/2000/svg";
+  const width = 720, height = 120, pad = 18;
+  const max = Math.max(...buckets.map((b) => b.share)) || 1;
+  const slot = (width - 2 * pad) / buckets.length;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height + 16}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `Share of documents matching per year`);
+  buckets.forEach((b, i) => {
+    const h = (b.share / max) * (height - pad);
+    const bar = document.createElementNS(NS, "rect");
+    bar.setAttribute("x", String(pad + i * slot + 1));
+    bar.setAttribute("y", String(height - h));
+    bar.setAttribute("width", String(Math.max(1, slot - 2)));
+    bar.setAttribute("height", String(Math.max(h, b.documents > 0 ? 1 : 0)));
+    bar.setAttribute("class", "bar" + (String(b.key) === state.since && state.since === state.until ? " active" : ""));
+    bar.setAttribute("data-key", String(b.key));
+    bar.setAttribute("tabindex", "0");
+    const title = document.createElementNS(NS, "title");
+    title.textContent = `${b.key}: ${b.documents} of ${b.all_documents} documents (${(b.share * 100).toFixed(1)}%)`;
+    bar.append(title);
+    const narrow = () => {
+      const next = readState();
+      next.since = String(b.key);
+      next.until = String(b.key);
+      next.page = 1;
+      go(next);
+    };
+    bar.addEventListener("click", narrow);
+    bar.addEventListener("keydown", (event) => { if (event.key === "Enter") narrow(); });
+    svg.append(bar);
+  });
+  for (const at of [0, buckets.length - 1]) {
+    const label = document.createElementNS(NS, "text");
+    label.setAttribute("x", String(pad + at * slot + slot / 2));
+    label.setAttribute("y", String(height + 13));
+    label.setAttribute("text-anchor", at === 0 ? "start" : "end");
+    label.textContent = String(buckets[at].key);
+    svg.append(label);
+  }
+  $("trend-caption").textContent = `Share of documents per year that match (click a year to narrow)`;
+  $("trend-chart").replaceChildren(svg);
+  figure.hidden = false;
 }
 
 function showError(error, state) {
