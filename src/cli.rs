@@ -128,6 +128,9 @@ pub struct BatchArgs {
     pub filters: FilterArgs,
 
     #[command(flatten)]
+    pub grouping: GroupArgs,
+
+    #[command(flatten)]
     pub matching: MatchArgs,
 }
 
@@ -315,6 +318,26 @@ pub struct SearchArgs {
     /// scored as it did (JSON: an `explain` object)
     #[arg(long)]
     pub explain: bool,
+
+    #[command(flatten)]
+    pub grouping: GroupArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GroupArgs {
+    /// Group hits by document: ranked documents, each by its best passage with more of its
+    /// matching passages beneath.
+    #[arg(long, value_enum, value_name = "doc")]
+    pub group: Option<GroupChoice>,
+
+    /// With --group doc: how many more passages each document shows.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub group_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupChoice {
+    Doc,
 }
 
 /// How queries are read and matched.

@@ -64,6 +64,11 @@ pub fn match_mode(choice: MatchChoice) -> MatchMode {
     }
 }
 
+/// `--group doc --group-size N` as the search option.
+pub fn grouping(args: &crate::cli::GroupArgs) -> Option<usize> {
+    args.group.map(|_| args.group_size)
+}
+
 /// The shipped alias table, with the groups of `--aliases FILE` added.
 pub fn alias_table(args: &MatchArgs) -> anyhow::Result<AliasTable> {
     match &args.aliases {

@@ -22,6 +22,7 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         offset: args.offset,
         options: SearchOptions {
             explain: args.explain,
+            group: super::grouping(&args.grouping),
             ..search_options(&args.matching)
         },
     };

@@ -657,6 +657,67 @@ impl DossierIndex {
         Ok(counts)
     }
 
+    /// The document id of each passage at `addrs`, from the fast field (no stored text read).
+    pub fn doc_ids(
+        &self,
+        searcher: &Searcher,
+        addrs: &[tantivy::DocAddress],
+    ) -> Result<Vec<String>, IndexError> {
+        let mut columns: std::collections::HashMap<u32, tantivy::columnar::StrColumn> =
+            std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            if !columns.contains_key(&addr.segment_ord) {
+                let column = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .str("doc_id")
+                    .map_err(|e| self.error(e))?
+                    .ok_or_else(|| IndexError::Incompatible {
+                        dir: self.display_dir(),
+                        reason: "the document id is not a fast field".into(),
+                    })?;
+                columns.insert(addr.segment_ord, column);
+            }
+            let column = &columns[&addr.segment_ord];
+            let mut id = String::new();
+            if let Some(ord) = column.term_ords(addr.doc_id).next() {
+                column
+                    .ord_to_str(ord, &mut id)
+                    .map_err(|source| IndexError::Io {
+                        dir: self.display_dir(),
+                        source,
+                    })?;
+            }
+            out.push(id);
+        }
+        Ok(out)
+    }
+
+    /// Matching passages per document among those `query` matches.
+    pub fn documents_of(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+    ) -> Result<std::collections::HashMap<String, u64>, FacetError> {
+        let request: Aggregations = serde_json::from_value(serde_json::json!({
+            "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } }
+        }))
+        .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let collector = AggregationCollector::from_aggs(request, Default::default());
+        let result = searcher
+            .search(query, &collector)
+            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let json =
+            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        Ok(json["docs"]["buckets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
+            .collect())
+    }
+
     /// Every source file with passages in the index (feeds count once).
     pub fn indexed_paths(&self) -> Result<Vec<String>, IndexError> {
         let searcher = self.searcher()?;

@@ -56,6 +56,9 @@ impl<'a> PassageJson<'a> {
 pub struct SearchJson<'a> {
     pub query: &'a str,
     pub total_hits: usize,
+    /// With `--group doc`: how many documents match (the hits are then documents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_documents: Option<usize>,
     /// `"all"` when every word matched, `"any"` after the any-word fallback.
     pub match_mode: &'static str,
     /// With `--explain`: how the query was understood.
@@ -100,6 +103,16 @@ pub struct HitJson<'a> {
     /// With `--explain`: why the hit scored as it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<HitExplainJson<'a>>,
+    /// With `--group doc`: more matching passages of the document, and the count of the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupJson<'a>>,
+}
+
+/// `group` of a hit: `{"more": n, "passages": [hit records]}`.
+#[derive(Debug, Serialize)]
+pub struct GroupJson<'a> {
+    pub more: usize,
+    pub passages: Vec<HitJson<'a>>,
 }
 
 impl<'a> HitJson<'a> {
@@ -110,6 +123,10 @@ impl<'a> HitJson<'a> {
             passage: PassageJson::new(&hit.passage),
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
             explain: hit.explanation.as_ref().map(HitExplainJson::new),
+            group: hit.group.as_ref().map(|g| GroupJson {
+                more: g.more,
+                passages: g.passages.iter().map(HitJson::new).collect(),
+            }),
         }
     }
 }
@@ -128,6 +145,7 @@ impl<'a> SearchJson<'a> {
         SearchJson {
             query: &results.query,
             total_hits: results.total_hits,
+            total_documents: results.total_documents,
             match_mode: match_mode(results),
             explain: results.explained.then(|| QueryExplainJson {
                 understood: results.understood.iter().map(explain::note).collect(),

@@ -145,9 +145,23 @@ pub fn write_results<W: Write>(
                 )?;
             }
         }
+        if let Some(group) = &hit.group {
+            write_group(out, group, style)?;
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();
+    if let (Some(documents), Some(first)) = (results.total_documents, results.hits.first()) {
+        let summary = format!(
+            "{documents} document{} ({} passage{}) match; showing documents {}–{}",
+            if documents == 1 { "" } else { "s" },
+            results.total_hits,
+            if results.total_hits == 1 { "" } else { "s" },
+            first.rank,
+            first.rank + shown - 1
+        );
+        return writeln!(out, "{}", style.paint(DIM, &summary));
+    }
     let summary = match (shown, results.hits.first()) {
         (0, _) => format!("{} passages match; none on this page", results.total_hits),
         (_, Some(first)) => format!(
@@ -161,6 +175,54 @@ pub fn write_results<W: Write>(
         (_, None) => unreachable!("shown > 0 implies a first hit"),
     };
     writeln!(out, "{}", style.paint(DIM, &summary))
+}
+
+/// The other passages of a grouped hit's document, indented beneath it, and the count of the
+/// rest.
+fn write_group<W: Write>(
+    out: &mut W,
+    group: &crate::search::Group,
+    style: &Style,
+) -> io::Result<()> {
+    for hit in &group.passages {
+        let p = &hit.passage;
+        let lines = if p.line_start == p.line_end {
+            p.line_start.to_string()
+        } else {
+            format!("{}-{}", p.line_start, p.line_end)
+        };
+        writeln!(
+            out,
+            "    {} {}",
+            style.paint(DIM, "+"),
+            style.paint(CITE, &format!("{}:{lines} ¶{}", p.path, p.number()))
+        )?;
+        let (start, end) = crop_window(&p.text, &hit.highlights, style.crop_bytes / 2);
+        write!(out, "      ")?;
+        if start > 0 {
+            write!(out, "…")?;
+        }
+        write_highlighted(out, &p.text, start, end, &hit.highlights, style)?;
+        if end < p.text.len() {
+            write!(out, "…")?;
+        }
+        writeln!(out)?;
+    }
+    if group.more > 0 {
+        writeln!(
+            out,
+            "    {}",
+            style.paint(
+                DIM,
+                &format!(
+                    "+ {} more matching passage{} in this document",
+                    group.more,
+                    if group.more == 1 { "" } else { "s" }
+                )
+            )
+        )?;
+    }
+    Ok(())
 }
 
 fn write_highlighted<W: Write>(

@@ -89,6 +89,9 @@ pub struct SearchOptions {
     pub count: bool,
     /// Say how the query was understood and why each hit scored (`--explain`).
     pub explain: bool,
+    /// Rank documents by their best passage, with up to this many more of their matching
+    /// passages beneath each (`--group doc --group-size N`); `None`: every passage on its own.
+    pub group: Option<usize>,
 }
 
 impl Default for SearchOptions {
@@ -101,6 +104,7 @@ impl Default for SearchOptions {
             highlights: true,
             count: true,
             explain: false,
+            group: None,
         }
     }
 }
@@ -116,6 +120,17 @@ pub struct Hit {
     pub highlights: Vec<(usize, usize)>,
     /// Why it scored as it did (with [`SearchOptions::explain`]).
     pub explanation: Option<HitExplanation>,
+    /// With [`SearchOptions::group`]: more matching passages of the same document.
+    pub group: Option<Group>,
+}
+
+/// The other matching passages of a hit's document, when results are grouped by document.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Matching passages of the document not shown (beyond the hit and `passages`).
+    pub more: usize,
+    /// Up to the group size more matching passages, in rank order.
+    pub passages: Vec<Hit>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -131,6 +146,8 @@ pub struct SearchResults {
     pub understood: Vec<Note>,
     /// Whether `--explain` was asked for (hits then carry their explanations).
     pub explained: bool,
+    /// With grouping by document: how many documents match (the hits are documents then).
+    pub total_documents: Option<usize>,
     pub hits: Vec<Hit>,
 }
 
@@ -217,7 +234,14 @@ impl<'i> SearchSession<'i> {
                 }
             }
         }
-        let hits = self.hits(request, &ranked)?;
+        let mode = if fallback { MatchMode::Any } else { first };
+        let (hits, total_documents) = match options.group {
+            None => (self.hits(request, &ranked)?, None),
+            Some(size) => {
+                let (hits, documents) = self.grouped_hits(request, &expr, mode, &ranked, size)?;
+                (hits, Some(documents))
+            }
+        };
         let mut counted = Vec::with_capacity(facets.len());
         for key in facets {
             let key = key.trim().to_lowercase();
@@ -236,6 +260,7 @@ impl<'i> SearchSession<'i> {
             fallback,
             understood,
             explained: options.explain,
+            total_documents,
             hits,
         };
         Ok((results, counted))
@@ -311,39 +336,135 @@ impl<'i> SearchSession<'i> {
 
     /// The page's passages with their highlights and explanations.
     fn hits(&self, request: &SearchRequest, ranked: &Ranked) -> Result<Vec<Hit>, SearchError> {
-        let options = request.options;
         let mut analyzer = WordAnalyzer::default();
         let mut hits = Vec::with_capacity(ranked.top.len());
         if request.limit == 0 {
             return Ok(hits);
         }
         for (i, &(score, addr)) in ranked.top.iter().enumerate() {
-            let passage = self.index.load_passage(&self.searcher, addr)?;
-            let highlights = if options.highlights || options.explain {
-                let tokens = analyzer.index_tokens(&passage.text);
-                highlight::highlight(&tokens, &ranked.compiled.matchers)
-            } else {
-                Vec::new()
-            };
-            let explanation = options.explain.then(|| {
-                explain::explain_hit(
-                    score,
-                    &ranked.compiled.parts,
-                    &self.searcher,
-                    addr,
-                    &passage,
-                    &highlights,
-                )
-            });
-            hits.push(Hit {
-                rank: request.offset + i + 1,
+            hits.push(self.hit(
+                request,
+                ranked,
                 score,
-                passage,
-                highlights,
-                explanation,
-            });
+                addr,
+                request.offset + i + 1,
+                &mut analyzer,
+            )?);
         }
         Ok(hits)
+    }
+
+    fn hit(
+        &self,
+        request: &SearchRequest,
+        ranked: &Ranked,
+        score: f32,
+        addr: tantivy::DocAddress,
+        rank: usize,
+        analyzer: &mut WordAnalyzer,
+    ) -> Result<Hit, SearchError> {
+        let options = request.options;
+        let passage = self.index.load_passage(&self.searcher, addr)?;
+        let highlights = if options.highlights || options.explain {
+            let tokens = analyzer.index_tokens(&passage.text);
+            highlight::highlight(&tokens, &ranked.compiled.matchers)
+        } else {
+            Vec::new()
+        };
+        let explanation = options.explain.then(|| {
+            explain::explain_hit(
+                score,
+                &ranked.compiled.parts,
+                &self.searcher,
+                addr,
+                &passage,
+                &highlights,
+            )
+        });
+        Ok(Hit {
+            rank,
+            score,
+            passage,
+            highlights,
+            explanation,
+            group: None,
+        })
+    }
+
+    /// The page of documents, each as its best passage with up to `size` more of its matching
+    /// passages and the count of the rest; with how many documents match.
+    fn grouped_hits(
+        &self,
+        request: &SearchRequest,
+        expr: &QueryExpr,
+        mode: MatchMode,
+        ranked: &Ranked,
+        size: usize,
+    ) -> Result<(Vec<Hit>, usize), SearchError> {
+        let per_document = self
+            .index
+            .documents_of(&self.searcher, &*ranked.compiled.query)?;
+        let wanted = request.offset + request.limit;
+        let mut fetch = (wanted * (size + 1) * 4).clamp(100, 100_000);
+        let (top, doc_ids) = loop {
+            let page = SearchRequest {
+                limit: fetch,
+                offset: 0,
+                options: SearchOptions {
+                    count: false,
+                    ..request.options
+                },
+                ..request.clone()
+            };
+            let Some(fetched) = self.rank(&page, expr, mode)? else {
+                return Ok((Vec::new(), 0));
+            };
+            let addrs: Vec<tantivy::DocAddress> = fetched.top.iter().map(|&(_, a)| a).collect();
+            let doc_ids = self.index.doc_ids(&self.searcher, &addrs)?;
+            let distinct: std::collections::HashSet<&str> =
+                doc_ids.iter().map(String::as_str).collect();
+            if distinct.len() >= wanted || fetched.top.len() < fetch || fetch >= 100_000 {
+                break (fetched.top, doc_ids);
+            }
+            fetch = (fetch * 4).min(100_000);
+        };
+        // Documents in the order of their best passage, each with its passages in rank order.
+        let mut order: Vec<&str> = Vec::new();
+        let mut members: std::collections::HashMap<&str, Vec<(f32, tantivy::DocAddress)>> =
+            std::collections::HashMap::new();
+        for (&(score, addr), doc_id) in top.iter().zip(&doc_ids) {
+            let list = members.entry(doc_id.as_str()).or_default();
+            if list.is_empty() {
+                order.push(doc_id.as_str());
+            }
+            list.push((score, addr));
+        }
+        let mut analyzer = WordAnalyzer::default();
+        let mut hits = Vec::new();
+        for (i, key) in order
+            .iter()
+            .enumerate()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let list = &members[*key];
+            let (score, addr) = list[0];
+            let mut hit = self.hit(request, ranked, score, addr, i + 1, &mut analyzer)?;
+            let mut passages = Vec::new();
+            for (k, &(s, a)) in list.iter().enumerate().skip(1).take(size) {
+                passages.push(self.hit(request, ranked, s, a, k + 1, &mut analyzer)?);
+            }
+            let total = per_document
+                .get(&hit.passage.doc_id)
+                .copied()
+                .unwrap_or(list.len() as u64) as usize;
+            hit.group = Some(Group {
+                more: total.saturating_sub(1 + passages.len()),
+                passages,
+            });
+            hits.push(hit);
+        }
+        Ok((hits, per_document.len()))
     }
 }
 

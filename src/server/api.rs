@@ -224,6 +224,15 @@ fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
                 Forms::Stems
             },
             explain: params.flag("explain")?,
+            group: match params.get("group") {
+                None | Some("" | "none" | "0") => None,
+                Some("doc") => Some(params.number("group_size", 2, 20)?),
+                Some(other) => {
+                    return Err(ApiError::parameter(format!(
+                        "`group` is `doc` or `none`, not `{other}`"
+                    )))
+                }
+            },
             ..SearchOptions::default()
         },
     })

@@ -323,6 +323,15 @@ fn the_search_page_works_in_a_real_browser() {
     browser.post("/back", json!({}));
     browser.wait("!new URLSearchParams(location.search).get('since')");
 
+    // Results are grouped by document (one hit per document); the toggle turns that off.
+    browser.wait("document.querySelector('#results .hit .group') && document.querySelector('#status').textContent.includes('document')");
+    let docs = browser.js("const ids = Array.from(document.querySelectorAll('#results .hit .open')).length; return ids;");
+    assert!(docs.as_u64().unwrap() > 0);
+    browser.click("#group-toggle");
+    browser.wait("new URLSearchParams(location.search).get('group') === '0' && !document.querySelector('#results[aria-busy]') && !document.querySelector('#results .group')");
+    browser.post("/back", json!({}));
+    browser.wait("document.querySelector('#results .hit .group')");
+
     // Take the screenshot of the results page (the README links docs/screenshot-search.png).
     browser.wait(
         "document.querySelectorAll('#results .hit').length > 0 && document.querySelector('.facet')",

@@ -16,6 +16,7 @@ mod chunk;
 mod cli;
 mod errors;
 mod eval;
+mod group;
 mod ingest;
 mod search;
 mod server;

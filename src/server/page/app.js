@@ -5,7 +5,7 @@
 
 const PAGE_SIZE = 10;
 // URL parameters with a meaning of their own; every other one is a metadata filter.
-const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage"]);
+const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group"]);
 const PREFERRED_FACETS = ["source", "country", "year"];
 const MAX_FACETS = 6;
 // Keys whose values are too many or too free to filter on by clicking.
@@ -51,6 +51,8 @@ function readState() {
     since: params.get("since") || "",
     until: params.get("until") || "",
     match: params.get("match") || "",
+    // Results are grouped by document unless the URL says `group=0`.
+    group: params.get("group") !== "0",
     doc: params.get("doc") || "",
     passage: params.get("passage") || "",
     filters,
@@ -64,6 +66,7 @@ function stateUrl(state) {
   if (state.since) params.set("since", state.since);
   if (state.until) params.set("until", state.until);
   if (state.match) params.set("match", state.match);
+  if (state.group === false) params.set("group", "0");
   if (state.page > 1) params.set("page", String(state.page));
   if (state.doc) params.set("doc", state.doc);
   if (state.passage) params.set("passage", state.passage);
@@ -86,6 +89,7 @@ function render() {
   const state = readState();
   if (document.activeElement !== $("q")) $("q").value = state.q;
   $("since").value = state.since;
+  $("group-toggle").checked = state.group;
   $("until").value = state.until;
   renderActive(state);
   if (state.doc) {
@@ -182,6 +186,11 @@ async function runSearch(state) {
   if (state.match) params.set("match", state.match);
   for (const [k, v] of state.filters) params.append("where", `${k}=${v}`);
   if (keys.length) params.set("facets", keys.join(","));
+  const searchParams = new URLSearchParams(params);
+  if (state.group) {
+    params.set("group", "doc");
+    params.set("group_size", "2");
+  }
   results.setAttribute("aria-busy", "true");
   setStatus("Searching…", "loading");
   let body;
@@ -202,9 +211,9 @@ async function runSearch(state) {
   lastHits = body.hits;
   selected = -1;
   renderHits(body, state);
-  renderTrend(state, params, mine);
+  renderTrend(state, searchParams, mine);
   renderFacets(body.facets || {}, state);
-  renderPager(body.total_hits, state);
+  renderPager(typeof body.total_documents === "number" ? body.total_documents : body.total_hits, state);
 }
 
 // The query's share of documents per year, above the results; a bar narrows to its year.
@@ -289,6 +298,7 @@ function renderHits(body, state) {
   const results = $("results");
   results.replaceChildren();
   const total = body.total_hits;
+  const documents = body.total_documents;
   if (total === 0) {
     const why = el("span", {}, el("strong", { text: "No passage matches " }), el("q", { text: state.q }), ". ");
     if (state.filters.length || state.since || state.until) {
@@ -306,7 +316,10 @@ function renderHits(body, state) {
   }
   const first = (state.page - 1) * PAGE_SIZE + 1;
   const last = first + body.hits.length - 1;
-  const summary = `${total.toLocaleString("en")} passage${total === 1 ? "" : "s"} · ${first}–${last}` +
+  const counted = typeof documents === "number"
+    ? `${documents.toLocaleString("en")} document${documents === 1 ? "" : "s"} (${total.toLocaleString("en")} passage${total === 1 ? "" : "s"})`
+    : `${total.toLocaleString("en")} passage${total === 1 ? "" : "s"}`;
+  const summary = `${counted} · ${first}–${last}` +
     (typeof body.took_ms === "number" ? ` · ${body.took_ms} ms` : "");
   const note = body.match_mode === "any"
     ? el("span", { class: "note", text: " · no passage has every word: showing passages with any of them" })
@@ -385,11 +398,27 @@ function hitItem(hit, i) {
       el("span", { class: "rank", text: `${hit.rank}.` }), " ",
       el("span", { class: "citation", text: cite })),
     el("p", { class: "text" }, highlighted(hit.text, hit.highlights)),
-    el("div", { class: "actions" }, copyPlain, copyMd, open));
+    el("div", { class: "actions" }, copyPlain, copyMd, open),
+    groupList(hit));
   item.addEventListener("click", (event) => {
     if (event.target === item) select(i);
   });
   return item;
+}
+
+// A grouped hit's other matching passages of the same document, and the count of the rest.
+function groupList(hit) {
+  if (!hit.group || (!hit.group.passages.length && !hit.group.more)) return null;
+  const list = el("ul", { class: "group", "aria-label": "More passages of this document" });
+  for (const p of hit.group.passages) {
+    const open = el("button", { type: "button", class: "link", text: citationText(p).split(" — ")[0] });
+    open.addEventListener("click", () => openHit(p));
+    list.append(el("li", {}, open, el("p", { class: "text" }, highlighted(p.text, p.highlights))));
+  }
+  if (hit.group.more) {
+    list.append(el("li", { class: "more", text: `+ ${hit.group.more} more matching passage${hit.group.more === 1 ? "" : "s"} in this document` }));
+  }
+  return list;
 }
 
 function openHit(hit) {
@@ -550,10 +579,14 @@ function init() {
     go({ ...state, since: $("since").value.trim(), until: $("until").value.trim(), page: 1 });
   };
   $("since").addEventListener("change", dates);
+  $("group-toggle").addEventListener("change", () => {
+    const state = readState();
+    go({ ...state, group: $("group-toggle").checked, page: 1 });
+  });
   $("until").addEventListener("change", dates);
   $("clear-all").addEventListener("click", () => {
     $("q").value = "";
-    go({ q: "", page: 1, since: "", until: "", match: "", doc: "", passage: "", filters: [] });
+    go({ q: "", page: 1, since: "", until: "", match: "", group: true, doc: "", passage: "", filters: [] });
   });
   $("syntax-toggle").addEventListener("click", () => {
     const open = $("syntax").hidden;
@@ -567,7 +600,7 @@ function init() {
   $("home").addEventListener("click", (event) => {
     event.preventDefault();
     $("q").value = "";
-    go({ q: "", page: 1, since: "", until: "", match: "", doc: "", passage: "", filters: [] });
+    go({ q: "", page: 1, since: "", until: "", match: "", group: true, doc: "", passage: "", filters: [] });
   });
   window.addEventListener("popstate", render);
   render();
