@@ -667,7 +667,8 @@ impl DossierIndex {
             std::collections::HashMap::new();
         let mut out = Vec::with_capacity(addrs.len());
         for addr in addrs {
-            if !columns.contains_key(&addr.segment_ord) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
+            {
                 let column = searcher
                     .segment_reader(addr.segment_ord)
                     .fast_fields()
@@ -677,7 +678,7 @@ impl DossierIndex {
                         dir: self.display_dir(),
                         reason: "the document id is not a fast field".into(),
                     })?;
-                columns.insert(addr.segment_ord, column);
+                slot.insert(column);
             }
             let column = &columns[&addr.segment_ord];
             let mut id = String::new();
