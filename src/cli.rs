@@ -38,6 +38,35 @@ pub enum Command {
     Serve(ServeArgs),
     /// How often queries match per year, month, day or metadata value, as a share of documents
     Trend(TrendArgs),
+    /// Passages like a given one (more like this), from its distinctive words
+    Similar(SimilarArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The passage: its id (`doc#7`) or its citation as search prints it (`path:LINE`)
+    #[arg(value_name = "PASSAGE")]
+    pub passage: String,
+
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+
+    /// Include the passage's own document (never the passage itself).
+    #[arg(long)]
+    pub same_doc: bool,
+
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Say which words were used and why each hit scored.
+    #[arg(long)]
+    pub explain: bool,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Debug, Args)]

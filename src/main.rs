@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(&location, args),
         Command::Serve(args) => commands::serve::run(&location, args),
         Command::Trend(args) => commands::trend::run(&location, args),
+        Command::Similar(args) => commands::similar::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod similar;
 pub mod stats;
 pub mod trend;
 

@@ -51,6 +51,22 @@ impl IndexLocation {
     }
 }
 
+/// Why similar passages could not be found.
+#[derive(Debug, thiserror::Error)]
+pub enum SimilarError {
+    /// The passage is not there (or not named right).
+    #[error(transparent)]
+    Passage(#[from] ShowError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+impl From<IndexError> for SimilarError {
+    fn from(e: IndexError) -> SimilarError {
+        SimilarError::Search(SearchError::Index(e))
+    }
+}
+
 /// A filter that emptied a result on its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmptyFilter {
@@ -143,6 +159,20 @@ impl Engine {
         template: &SearchRequest,
     ) -> Result<Trend, SearchError> {
         self.session()?.trend(queries, by, template)
+    }
+
+    /// Passages like the one `reference` names (an id or a printed citation), other documents
+    /// only unless `same_document`; `request` gives the page, filters and options.
+    pub fn similar(
+        &self,
+        reference: &str,
+        request: &SearchRequest,
+        same_document: bool,
+    ) -> Result<SearchResults, SimilarError> {
+        let shown = self.show(reference, 0)?;
+        Ok(self
+            .session()?
+            .similar(&shown.passage, request, same_document)?)
     }
 
     /// For a search that found nothing: each filter beside the query without which it would

@@ -25,6 +25,13 @@ pub fn note(note: &Note) -> String {
         Note::Fallback => {
             "no passage has every word: ranked by any of them (the any-word fallback)".to_owned()
         }
+        Note::Similar { passage_id, terms } => {
+            let terms: Vec<String> = terms.iter().map(|(t, w)| format!("{t} ({w:.2})")).collect();
+            format!(
+                "like {passage_id}, by its distinctive words: {}",
+                terms.join(", ")
+            )
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod filter;
 pub mod highlight;
 pub mod query;
+pub mod similar;
 pub mod trend;
 
 use std::collections::BTreeSet;
@@ -311,6 +312,11 @@ impl<'i> SearchSession<'i> {
         let Some(compiled) = compiler.compile(expr, &request.filters, mode)? else {
             return Ok(None);
         };
+        self.collect(request, compiled).map(Some)
+    }
+
+    /// Runs a compiled query: its page of hits and, with [`SearchOptions::count`], its count.
+    fn collect(&self, request: &SearchRequest, compiled: Compiled) -> Result<Ranked, SearchError> {
         let top = TopDocs::with_limit(request.limit.max(1))
             .and_offset(request.offset)
             .order_by_score();
@@ -327,11 +333,11 @@ impl<'i> SearchSession<'i> {
             let total = top.len() + request.offset;
             (top, total)
         };
-        Ok(Some(Ranked {
+        Ok(Ranked {
             compiled,
             total,
             top,
-        }))
+        })
     }
 
     /// The page's passages with their highlights and explanations.

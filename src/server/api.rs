@@ -12,11 +12,11 @@ use serde_json::{json, Value};
 
 use super::{with_engine, AppState, MAX_BATCH_QUERIES, MAX_LIMIT, MAX_QUERY_CHARS};
 use crate::batch::BatchOptions;
-use crate::engine::ShowError;
+use crate::engine::{ShowError, SimilarError};
 use crate::eval::TrecUnit;
 use crate::index::{FacetError, IndexError};
 use crate::output::batch::{write_batch, BatchFormat};
-use crate::output::json::{PassageJson, SearchApiJson, ShowJson};
+use crate::output::json::{PassageJson, SearchApiJson, SearchJson, ShowJson};
 use crate::search::trend::TrendBy;
 use crate::search::{Filter, FilterError, Forms, MatchMode, SearchError, SearchOptions};
 use crate::search::{SearchRequest, Syntax};
@@ -290,6 +290,38 @@ pub(super) async fn trend(
     let body = with_engine(&state, move |engine| {
         let trend = engine.trend(&queries, &by, &template)?;
         serde_json::to_vec(&trend).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /api/similar?id=PASSAGE&limit=&offset=&same_doc=` (and the search filters): the
+/// `dossier similar --format json` object, the words used in `explain.understood`.
+pub(super) async fn similar(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let id = params
+        .get("id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::parameter("`id` (a passage id or citation) is missing"))?
+        .to_owned();
+    let same_doc = params.flag("same_doc")?;
+    let mut with_query = params.0.clone();
+    with_query.push(("q".into(), "similar".into()));
+    let request = search_request(&Params(with_query))?;
+    let body = with_engine(&state, move |engine| {
+        let mut results = engine
+            .similar(&id, &request, same_doc)
+            .map_err(|e| match e {
+                SimilarError::Passage(p) => ApiError::from(p),
+                SimilarError::Search(s) => ApiError::from(s),
+            })?;
+        results.explained = true;
+        serde_json::to_vec(&SearchJson::new(&results)).map_err(|e| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
         })
     })

@@ -90,6 +90,7 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .route("/api/document", get(api::document))
         .route("/api/stats", get(api::stats))
         .route("/api/trend", get(api::trend))
+        .route("/api/similar", get(api::similar))
         .route("/api/batch", post(api::batch))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

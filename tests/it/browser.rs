@@ -377,6 +377,29 @@ fn the_search_page_works_in_a_real_browser() {
     browser.post("/back", json!({}));
     browser.wait("document.querySelector('#reader').hidden && document.querySelectorAll('#results .hit').length > 0");
 
+    // Similar passages: from a hit, the passages like it in other documents.
+    let source_doc =
+        browser.js("return document.querySelector('#results .hit').dataset.passageId;");
+    browser.click("#results .hit .similar");
+    browser.wait("new URLSearchParams(location.search).get('similar') && !document.querySelector('#results[aria-busy]') && document.querySelectorAll('#results .hit').length > 0");
+    assert!(browser
+        .js("return document.querySelector('#status').textContent;")
+        .as_str()
+        .unwrap()
+        .starts_with("Similar to"));
+    let doc_of = |id: &Value| id.as_str().unwrap().rsplit_once('#').unwrap().0.to_owned();
+    let similar_ids = browser.js("return Array.from(document.querySelectorAll('#results .hit')).map(h => h.dataset.passageId);");
+    assert!(
+        similar_ids
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|id| doc_of(id) != doc_of(&source_doc)),
+        "other documents only"
+    );
+    browser.post("/back", json!({}));
+    browser.wait("!new URLSearchParams(location.search).get('similar')");
+
     // A document full of markup renders as the literal characters; nothing runs.
     browser.goto(&format!("{base}/?q=zanzibarxss"));
     browser.wait("document.querySelectorAll('#results .hit').length > 0");

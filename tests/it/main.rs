@@ -21,4 +21,5 @@ mod ingest;
 mod search;
 mod server;
 mod show;
+mod similar;
 mod trend;

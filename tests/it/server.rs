@@ -501,3 +501,21 @@ fn trend_answers_the_cli_json() {
     get(&app, "/api/trend?q=x&by=colour").error(StatusCode::BAD_REQUEST);
     get(&app, "/api/trend?by=year").error(StatusCode::BAD_REQUEST);
 }
+
+#[test]
+fn similar_answers_the_search_json_with_the_words_used() {
+    let app = app();
+    let id = format!("{SEED}%237");
+    let answer = get(&app, &format!("/api/similar?id={id}&limit=3"));
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert!(json["explain"]["understood"][0]
+        .as_str()
+        .unwrap()
+        .contains("distinctive words"));
+    let hits = json["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    assert!(hits.iter().all(|h| h["doc_id"] != SEED));
+    get(&app, "/api/similar?id=nowhere.txt%231").error(StatusCode::NOT_FOUND);
+    get(&app, "/api/similar").error(StatusCode::BAD_REQUEST);
+}

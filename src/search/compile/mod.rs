@@ -49,7 +49,7 @@ pub struct CompileOptions<'a> {
 
 /// How one part of the query was understood: data for `--explain` (the printers put it in
 /// words).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Note {
     /// Plain stop words were left out of the query.
@@ -64,6 +64,11 @@ pub enum Note {
     NoIndexedWord { label: String },
     /// No passage had every word: ranked by any of them.
     Fallback,
+    /// More like a passage: the distinctive words chosen from it, with their weights.
+    Similar {
+        passage_id: String,
+        terms: Vec<(String, f32)>,
+    },
 }
 
 /// A compiled query, the matchers for its highlights and how its leaves were understood.

@@ -5,7 +5,7 @@
 
 const PAGE_SIZE = 10;
 // URL parameters with a meaning of their own; every other one is a metadata filter.
-const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group"]);
+const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group", "similar"]);
 const PREFERRED_FACETS = ["source", "country", "year"];
 const MAX_FACETS = 6;
 // Keys whose values are too many or too free to filter on by clicking.
@@ -55,6 +55,7 @@ function readState() {
     group: params.get("group") !== "0",
     doc: params.get("doc") || "",
     passage: params.get("passage") || "",
+    similar: params.get("similar") || "",
     filters,
   };
 }
@@ -70,6 +71,7 @@ function stateUrl(state) {
   if (state.page > 1) params.set("page", String(state.page));
   if (state.doc) params.set("doc", state.doc);
   if (state.passage) params.set("passage", state.passage);
+  if (state.similar) params.set("similar", state.similar);
   const query = params.toString();
   return query ? "/?" + query : "/";
 }
@@ -94,6 +96,11 @@ function render() {
   renderActive(state);
   if (state.doc) {
     openReader(state);
+  } else if (state.similar) {
+    $("reader").hidden = true;
+    $("results-pane").hidden = false;
+    $("filters").hidden = false;
+    runSimilar(state);
   } else {
     $("reader").hidden = true;
     $("results-pane").hidden = false;
@@ -283,6 +290,43 @@ async function renderTrend(state, searchParams, mine) {
   figure.hidden = false;
 }
 
+// Passages like one passage (its distinctive words), other documents only.
+async function runSimilar(state) {
+  const mine = ++generation;
+  const results = $("results");
+  $("trend").hidden = true;
+  $("facet-panels").replaceChildren();
+  const params = new URLSearchParams();
+  params.set("id", state.similar);
+  params.set("limit", String(PAGE_SIZE));
+  params.set("offset", String((state.page - 1) * PAGE_SIZE));
+  for (const [k, v] of state.filters) params.append("where", `${k}=${v}`);
+  if (state.since) params.set("since", state.since);
+  if (state.until) params.set("until", state.until);
+  results.setAttribute("aria-busy", "true");
+  setStatus("Finding similar passages…", "loading");
+  let body;
+  try {
+    body = await api("/api/similar?" + params.toString());
+  } catch (error) {
+    if (mine !== generation) return;
+    results.removeAttribute("aria-busy");
+    results.replaceChildren();
+    showError(error, state);
+    return;
+  }
+  if (mine !== generation) return;
+  results.removeAttribute("aria-busy");
+  lastHits = body.hits;
+  selected = -1;
+  results.replaceChildren();
+  const words = (body.explain && body.explain.understood && body.explain.understood[0]) || "";
+  setStatus(el("span", {}, el("strong", { text: "Similar to " }), el("code", { text: state.similar }),
+    ` · ${body.total_hits.toLocaleString("en")} passages · `, el("span", { class: "note", text: words.replace(/^like [^,]*, /, "") })));
+  body.hits.forEach((hit, i) => results.append(hitItem(hit, i)));
+  renderPager(body.total_hits, state);
+}
+
 function showError(error, state) {
   if (error.kind === "query" && error.column) {
     const caret = " ".repeat(Math.max(0, error.column - 1)) + "^";
@@ -393,12 +437,19 @@ function hitItem(hit, i) {
   copyMd.addEventListener("click", () => copy(citationMarkdown(hit), copyMd, "Copy as Markdown"));
   const open = el("button", { type: "button", class: "open", text: "Open in document" });
   open.addEventListener("click", () => openHit(hit));
+  const like = el("button", { type: "button", class: "similar", text: "Similar" });
+  like.addEventListener("click", () => {
+    const next = readState();
+    next.similar = hit.passage_id;
+    next.page = 1;
+    go(next);
+  });
   const item = el("li", { class: "hit", tabindex: "-1", "data-passage-id": hit.passage_id },
     el("div", { class: "cite" },
       el("span", { class: "rank", text: `${hit.rank}.` }), " ",
       el("span", { class: "citation", text: cite })),
     el("p", { class: "text" }, highlighted(hit.text, hit.highlights)),
-    el("div", { class: "actions" }, copyPlain, copyMd, open),
+    el("div", { class: "actions" }, copyPlain, copyMd, open, like),
     groupList(hit));
   item.addEventListener("click", (event) => {
     if (event.target === item) select(i);
@@ -565,14 +616,14 @@ function init() {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
       const state = readState();
-      go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "" }, true);
+      go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "" }, true);
     }, 250);
   });
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(debounce);
     const state = readState();
-    go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "" });
+    go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "" });
   });
   const dates = () => {
     const state = readState();
