@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -111,10 +111,26 @@ pub struct Fields {
     pub date: Field,
     /// The document year, for `year:` ranges.
     pub year: Field,
+    /// The ingest run that first wrote this passage's text into its document (a text kept
+    /// through a re-ingest keeps its number): what watch-lists call new.
+    pub ingest_seq: Field,
+    /// A digest of the passage's text (case and whitespace folded), to recognise a text again.
+    pub digest: Field,
     /// The document's month as `YYYYMM` and day as `YYYYMMDD` (from its date), for trends by
     /// month and day: tantivy's date histogram has no calendar intervals.
     pub month: Field,
     pub day: Field,
+}
+
+/// The digest of a passage text as watch-lists compare texts: case and whitespace folded.
+pub fn text_digest(text: &str) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    for word in text.split_whitespace() {
+        hasher.update(word.to_lowercase().as_bytes());
+        hasher.update(b" ");
+    }
+    let bytes = hasher.finalize();
+    u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("eight bytes"))
 }
 
 /// The `meta` term of one metadata value (`country=IRN`; the tokenizer lower-cases it).
@@ -212,6 +228,8 @@ impl Fields {
                     .set_precision(DateTimePrecision::Seconds),
             ),
             year: b.add_i64_field("year", NumericOptions::default().set_fast()),
+            ingest_seq: b.add_u64_field("ingest_seq", NumericOptions::default().set_fast()),
+            digest: b.add_u64_field("digest", NumericOptions::default().set_fast()),
             month: b.add_i64_field("month", NumericOptions::default().set_fast()),
             day: b.add_i64_field("day", NumericOptions::default().set_fast()),
         };
@@ -245,6 +263,8 @@ impl Fields {
             meta_json: get("meta_json")?,
             date: get("date")?,
             year: get("year")?,
+            ingest_seq: get("ingest_seq")?,
+            digest: get("digest")?,
             month: get("month")?,
             day: get("day")?,
         })
@@ -260,6 +280,13 @@ pub struct CommitInfo {
     /// Every metadata key the index holds, for `key:value` filters and `stats --by`.
     #[serde(default)]
     pub meta_keys: std::collections::BTreeSet<String>,
+    /// The number of the last ingest run (watch-lists report what later runs wrote).
+    #[serde(default)]
+    pub ingest_seq: u64,
+    /// Made anew when an index is created or rebuilt: a watch-list that sees it change compares
+    /// by passage content instead of by ingest run.
+    #[serde(default)]
+    pub index_id: String,
 }
 
 /// Counts and facts about an index.

@@ -4,7 +4,7 @@
 //! never holds two versions of a document. Until [`Updater::commit`] nothing is visible to
 //! searches; a crashed ingest leaves the previous commit intact.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use tantivy::collector::Count;
 use tantivy::indexer::UserOperation;
@@ -44,6 +44,10 @@ pub struct Updater {
     meta_keys: BTreeSet<String>,
     /// Set by [`Updater::clear`]: nothing indexed before counts as present any more.
     cleared: bool,
+    /// This run's number (the last commit's plus one).
+    run_seq: u64,
+    /// The index's identity (new when the index is new or rebuilt).
+    index_id: String,
 }
 
 impl Updater {
@@ -64,6 +68,12 @@ impl Updater {
             seen: HashSet::new(),
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
             cleared: false,
+            run_seq: index.commit_info().map_or(0, |c| c.ingest_seq) + 1,
+            index_id: index
+                .commit_info()
+                .map(|c| c.index_id)
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| new_index_id(&index.display_dir())),
         })
     }
 
@@ -91,6 +101,12 @@ impl Updater {
         }
         let id = Term::from_field_text(self.fields.doc_id, &doc.doc_id);
         let existed = !self.cleared && self.count(id.clone())? > 0;
+        // Texts the old version already had keep the run that first wrote them.
+        let earlier = if existed {
+            self.earlier_texts(&id)?
+        } else {
+            HashMap::new()
+        };
         // One batch per document: the old version's removal and the new passages travel to
         // the indexing threads together.
         let mut batch = Vec::with_capacity(doc.passages.len() + 1);
@@ -151,6 +167,12 @@ impl Updater {
             d.add_text(f.path, &passage.path);
             d.add_u64(f.paragraph, passage.paragraph);
             d.add_u64(f.seq, seq);
+            let digest = super::text_digest(&passage.text);
+            d.add_u64(f.digest, digest);
+            d.add_u64(
+                f.ingest_seq,
+                earlier.get(&digest).copied().unwrap_or(self.run_seq),
+            );
             if let Some(part) = passage.part {
                 d.add_u64(f.part, u64::from(part));
             }
@@ -198,6 +220,8 @@ impl Updater {
             .delete_all_documents()
             .map_err(|e| self.error(e))?;
         self.cleared = true;
+        // A rebuilt index is another index: watch-lists compare by content across it.
+        self.index_id = new_index_id(&self.dir);
         self.meta_keys.clear();
         Ok(())
     }
@@ -226,6 +250,8 @@ impl Updater {
             last_ingest: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                 .to_string(),
             meta_keys: std::mem::take(&mut self.meta_keys),
+            ingest_seq: self.run_seq,
+            index_id: self.index_id.clone(),
         };
         let payload = serde_json::to_string(&info).expect("CommitInfo serialises");
         let dir = self.dir.clone();
@@ -237,6 +263,28 @@ impl Updater {
         prepared.set_payload(&payload);
         prepared.commit().map_err(error)?;
         self.writer.wait_merging_threads().map_err(error)
+    }
+
+    /// The texts (digests) of a document's indexed passages, with the run that first wrote each.
+    fn earlier_texts(&self, id: &Term) -> Result<HashMap<u64, u64>, IndexError> {
+        let docs = self
+            .searcher
+            .search(
+                &TermQuery::new(id.clone(), IndexRecordOption::Basic),
+                &tantivy::collector::DocSetCollector,
+            )
+            .map_err(|e| self.error(e))?;
+        let mut texts = HashMap::new();
+        for addr in docs {
+            let fast = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+            let (Ok(digest), Ok(seq)) = (fast.u64("digest"), fast.u64("ingest_seq")) else {
+                continue;
+            };
+            if let (Some(d), Some(s)) = (digest.first(addr.doc_id), seq.first(addr.doc_id)) {
+                texts.entry(d).or_insert(s);
+            }
+        }
+        Ok(texts)
     }
 
     fn count(&self, term: Term) -> Result<usize, IndexError> {
@@ -251,6 +299,18 @@ impl Updater {
             source,
         }
     }
+}
+
+/// A fresh identity for an index: the time, the process and the place, hashed.
+fn new_index_id(dir: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&now.to_le_bytes());
+    hasher.update(&std::process::id().to_le_bytes());
+    hasher.update(dir.as_bytes());
+    hasher.finalize().to_hex()[..16].to_owned()
 }
 
 /// Says whether a version of a document is indexed, from the commit the ingest started on.
