@@ -27,7 +27,7 @@ use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
 /// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
 /// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
-pub const CHUNKER_VERSION: u32 = 3;
+pub const CHUNKER_VERSION: u32 = 4;
 
 /// Default longest passage, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 1500;
