@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -111,7 +111,13 @@ pub struct Fields {
     pub date: Field,
     /// The document year, for `year:` ranges.
     pub year: Field,
+    /// 1 for reference matter (footnotes, reference lists, runs of links), else 0: a fast field
+    /// the ranking reads (see [`REFERENCE_FIELD`]).
+    pub reference: Field,
 }
+
+/// The name of the fast field that marks reference matter.
+pub const REFERENCE_FIELD: &str = "reference";
 
 /// The `meta` term of one metadata value (`country=IRN`; the tokenizer lower-cases it).
 pub fn meta_term(key: &str, value: &str) -> String {
@@ -208,6 +214,10 @@ impl Fields {
                     .set_precision(DateTimePrecision::Seconds),
             ),
             year: b.add_i64_field("year", NumericOptions::default().set_fast()),
+            reference: b.add_u64_field(
+                REFERENCE_FIELD,
+                NumericOptions::default().set_stored().set_fast(),
+            ),
         };
         (b.build(), fields)
     }
@@ -239,6 +249,7 @@ impl Fields {
             meta_json: get("meta_json")?,
             date: get("date")?,
             year: get("year")?,
+            reference: get(REFERENCE_FIELD)?,
         })
     }
 }
@@ -645,6 +656,7 @@ impl DossierIndex {
                 .map(std::sync::Arc::new)
                 .unwrap_or_default(),
             text: text(f.body).unwrap_or_default(),
+            reference: num(f.reference) == 1,
         }
     }
 

@@ -77,6 +77,9 @@ pub struct HitExplainJson<'a> {
     pub score: f32,
     pub matched: Vec<String>,
     pub in_text: &'a [String],
+    /// What scaled the score beside the matches, in words (`× 0.30: reference matter …`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjusted: Vec<String>,
 }
 
 impl<'a> HitExplainJson<'a> {
@@ -85,6 +88,7 @@ impl<'a> HitExplainJson<'a> {
             score: why.score,
             matched: why.matched.iter().map(explain::matched_part).collect(),
             in_text: &why.in_text,
+            adjusted: why.adjustments.iter().map(explain::adjustment).collect(),
         }
     }
 }

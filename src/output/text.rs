@@ -136,6 +136,14 @@ pub fn write_results<W: Write>(
                         .join("; ")
                 }
             )?;
+            for adjustment in &why.adjustments {
+                writeln!(
+                    out,
+                    "    {} {}",
+                    style.paint(DIM, "scaled"),
+                    super::explain::adjustment(adjustment)
+                )?;
+            }
             if !why.in_text.is_empty() {
                 writeln!(
                     out,
@@ -299,6 +307,7 @@ mod tests {
             field: None,
             meta: Default::default(),
             text: "x".into(),
+            reference: false,
         };
         assert_eq!(citation(&p), "a.txt:7-9 ¶3 — Title › Part");
     }

@@ -274,6 +274,7 @@ impl<'i> SearchSession<'i> {
                 explain::explain_hit(
                     score,
                     &ranked.compiled.parts,
+                    ranked.compiled.heading_only_counts_less,
                     &self.searcher,
                     addr,
                     &passage,

@@ -17,4 +17,5 @@ mod errors;
 mod eval;
 mod ingest;
 mod search;
+mod ranking;
 mod show;

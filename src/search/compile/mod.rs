@@ -7,6 +7,7 @@
 //!
 //! Stop words, all-caps and acronyms are the analyzer's rules; this module only asks.
 
+pub mod adjust;
 pub mod expand;
 pub mod score;
 
@@ -73,6 +74,9 @@ pub struct Compiled {
     pub notes: Vec<Note>,
     /// Every scored part (one alternative in one field), for `--explain`.
     pub parts: Vec<ScoredPart>,
+    /// Whether the query searches passages' text and their headings alike, so that a passage
+    /// matching only through its headings is scaled down (see [`adjust`]).
+    pub heading_only_counts_less: bool,
 }
 
 /// One alternative of one leaf in one field, and its weight in the whole query.
@@ -164,6 +168,10 @@ pub struct Compiler<'a> {
     matchers: Vec<Matcher>,
     notes: Vec<Note>,
     parts: Vec<ScoredPart>,
+    /// The queries of the positive parts that search the passage text.
+    text_parts: Vec<Box<dyn Query>>,
+    /// Whether a positive part searches the text and the headings together.
+    searches_headings: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -181,6 +189,8 @@ impl<'a> Compiler<'a> {
             matchers: Vec::new(),
             notes: Vec::new(),
             parts: Vec::new(),
+            text_parts: Vec::new(),
+            searches_headings: false,
         }
     }
 
@@ -197,6 +207,10 @@ impl<'a> Compiler<'a> {
         let Some(query) = self.expr(expr, mode, false)? else {
             return Ok(None);
         };
+        let heading_only_counts_less = self.searches_headings && !self.text_parts.is_empty();
+        let text = heading_only_counts_less
+            .then(|| Box::new(BooleanQuery::union(std::mem::take(&mut self.text_parts))) as _);
+        let query: Box<dyn Query> = Box::new(adjust::Adjusted { inner: query, text });
         let query = if filters.is_empty() {
             query
         } else {
@@ -211,6 +225,7 @@ impl<'a> Compiler<'a> {
             matchers: self.matchers,
             notes: self.notes,
             parts: self.parts,
+            heading_only_counts_less,
         }))
     }
 
@@ -433,6 +448,11 @@ impl<'a> Compiler<'a> {
             for &(kind, boost) in scope_fields(scope) {
                 let q = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop);
                 if !negated {
+                    if kind == FieldKind::Body {
+                        self.text_parts.push(q.box_clone());
+                    } else if scope == Scope::All {
+                        self.searches_headings = true;
+                    }
                     self.parts.push(ScoredPart {
                         field: kind,
                         alternative: alt.clone(),
