@@ -244,6 +244,11 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Wrap passages to N columns and fit citations to them (text format) [default: the
+    /// terminal's width on a terminal, else one line per passage; 0: never wrap]
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+
     #[command(flatten)]
     pub filters: FilterArgs,
 
@@ -326,6 +331,11 @@ pub struct ShowArgs {
     /// When to use colour (text format)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Wrap passages to N columns (text format) [default: the terminal's width on a terminal;
+    /// 0: never wrap]
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -128,6 +128,23 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// The columns text output wraps to: `--width N` (0: never), else the terminal's width when
+/// stdout is a terminal (`COLUMNS` when the terminal does not say), else none (a pipe or a file
+/// gets one line per passage).
+pub fn text_width(given: Option<usize>) -> Option<usize> {
+    match given {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None if std::io::stdout().is_terminal() => {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(terminal_size::Width(w), _)| usize::from(w))
+                .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+                .filter(|&w| w > 0)
+        }
+        None => None,
+    }
+}
+
 /// The status of a search-like answer: results or none.
 pub fn found(any: bool) -> Status {
     if any {

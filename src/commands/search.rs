@@ -6,7 +6,7 @@ use dossier::engine::IndexLocation;
 use dossier::output::{self, text::Style};
 use dossier::search::{SearchError, SearchOptions, SearchRequest};
 
-use super::{filters, found, open, search_options, use_color, Status};
+use super::{filters, found, open, search_options, text_width, use_color, Status};
 use crate::cli::{OutputFormat, SearchArgs};
 
 pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status> {
@@ -57,6 +57,7 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     }
     let style = Style {
         color: use_color(args.color),
+        width: text_width(args.width),
         ..Style::default()
     };
     let stdout = io::stdout();

@@ -101,6 +101,10 @@ pub struct HitJson<'a> {
     #[serde(flatten)]
     pub passage: PassageJson<'a>,
     pub highlights: Vec<[usize; 2]>,
+    /// Byte ranges into `title` and `section` that the query matched (a hit can match through
+    /// its headings alone).
+    pub title_highlights: Vec<[usize; 2]>,
+    pub section_highlights: Vec<[usize; 2]>,
     /// With `--explain`: why the hit scored as it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<HitExplainJson<'a>>,
@@ -112,10 +116,16 @@ impl<'a> HitJson<'a> {
             rank: hit.rank,
             score: hit.score,
             passage: PassageJson::new(&hit.passage),
-            highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            highlights: ranges(&hit.highlights),
+            title_highlights: ranges(&hit.title_highlights),
+            section_highlights: ranges(&hit.section_highlights),
             explain: hit.explanation.as_ref().map(HitExplainJson::new),
         }
     }
+}
+
+fn ranges(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    ranges.iter().map(|&(s, e)| [s, e]).collect()
 }
 
 /// `"all"` or `"any"` (after the any-word fallback).
@@ -220,11 +230,24 @@ mod tests {
                 "meta": {},
                 "text": "The E3 triggered the snapback mechanism.",
                 "highlights": [[30, 39]],
+                "title_highlights": [],
+                "section_highlights": [],
             }],
         });
         assert_eq!(json, expected);
         let keys: Vec<&String> = json["hits"][0].as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 18, "{keys:?}");
+        assert_eq!(keys.len(), 20, "{keys:?}");
+
+        // A word of the title lights up there.
+        let results = engine.search(&SearchRequest::new("snapback", 10)).unwrap();
+        let mut out = Vec::new();
+        output::write_results(&mut out, &results, Format::Json, &Style::default()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            json["hits"][0]["title_highlights"],
+            serde_json::json!([[0, 8]])
+        );
+        assert_eq!(json["hits"][0]["section_highlights"], serde_json::json!([]));
 
         let shown = engine.show(&format!("{path}#2"), 1).unwrap();
         let mut out = Vec::new();

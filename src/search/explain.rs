@@ -61,8 +61,8 @@ pub fn explain_hit(
         .map(|&(s, e)| passage.text[s..e].to_owned())
         .collect();
     in_text.dedup();
-    let text_matched = heading_only_counts_less
-        .then(|| matched.iter().any(|m| m.field == FieldKind::Body));
+    let text_matched =
+        heading_only_counts_less.then(|| matched.iter().any(|m| m.field == FieldKind::Body));
     HitExplanation {
         score,
         adjustments: adjustments(passage.reference, text_matched),

@@ -112,6 +112,11 @@ pub struct Hit {
     pub passage: Passage,
     /// Byte ranges into `passage.text`, sorted and non-overlapping.
     pub highlights: Vec<(usize, usize)>,
+    /// Byte ranges into `passage.title` that the query matched (a passage can match through
+    /// its title alone), sorted and non-overlapping.
+    pub title_highlights: Vec<(usize, usize)>,
+    /// Byte ranges into `passage.section` (empty without a section), likewise.
+    pub section_highlights: Vec<(usize, usize)>,
     /// Why it scored as it did (with [`SearchOptions::explain`]).
     pub explanation: Option<HitExplanation>,
 }
@@ -129,6 +134,9 @@ pub struct SearchResults {
     pub understood: Vec<Note>,
     /// Whether `--explain` was asked for (hits then carry their explanations).
     pub explained: bool,
+    /// When nothing matches: the query with each word the index does not know replaced by its
+    /// most frequent indexed word within an edit or two (`ghalibaff` → `ghalibaf`); else empty.
+    pub suggestions: Vec<String>,
     pub hits: Vec<Hit>,
 }
 
@@ -206,6 +214,7 @@ impl<'i> SearchSession<'i> {
             fallback,
             understood,
             explained: options.explain,
+            suggestions: Vec::new(),
             hits,
         })
     }
@@ -264,12 +273,25 @@ impl<'i> SearchSession<'i> {
         }
         for (i, &(score, addr)) in ranked.top.iter().enumerate() {
             let passage = self.index.load_passage(&self.searcher, addr)?;
-            let highlights = if options.highlights || options.explain {
-                let tokens = analyzer.index_tokens(&passage.text);
-                highlight::highlight(&tokens, &ranked.compiled.matchers)
-            } else {
-                Vec::new()
-            };
+            let matchers = &ranked.compiled.matchers;
+            let (highlights, title_highlights, section_highlights) =
+                if options.highlights || options.explain {
+                    let tokens = analyzer.index_tokens(&passage.text);
+                    let heading = |analyzer: &mut WordAnalyzer, text: &str, m| {
+                        highlight::highlight(&analyzer.heading_tokens(text), m)
+                    };
+                    (
+                        highlight::highlight(&tokens, &matchers.text),
+                        heading(&mut analyzer, &passage.title, &matchers.title),
+                        passage
+                            .section
+                            .as_deref()
+                            .map(|s| heading(&mut analyzer, s, &matchers.section))
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    Default::default()
+                };
             let explanation = options.explain.then(|| {
                 explain::explain_hit(
                     score,
@@ -286,6 +308,8 @@ impl<'i> SearchSession<'i> {
                 score,
                 passage,
                 highlights,
+                title_highlights,
+                section_highlights,
                 explanation,
             });
         }

@@ -16,6 +16,6 @@ mod cli;
 mod errors;
 mod eval;
 mod ingest;
-mod search;
 mod ranking;
+mod search;
 mod show;

@@ -7,7 +7,7 @@
 use dossier::engine::IngestOptions;
 use dossier::search::{SearchOptions, SearchRequest};
 
-use crate::common::{ingest_in_ram, json_of, run, text_of};
+use crate::common::{corpus, ingest_in_ram, json_of, run, search, text_of};
 
 /// An excerpt of CRS report R48903 (`The Strait of Hormuz in Brief`): two paragraphs of text
 /// and its footnotes, which name the Strait of Hormuz in nearly every entry.
@@ -57,12 +57,21 @@ fn footnotes_and_link_runs_rank_below_the_text_they_support() {
         .collect();
     assert_eq!(json.hits.len(), 4, "{order:?}");
     // The two paragraphs of text first, then the footnotes and the page of links.
-    assert_eq!(json.hits[0].section.as_deref(), Some("Introduction"), "{order:?}");
-    assert_eq!(json.hits[1].section.as_deref(), Some("Introduction"), "{order:?}");
+    assert_eq!(
+        json.hits[0].section.as_deref(),
+        Some("Introduction"),
+        "{order:?}"
+    );
+    assert_eq!(
+        json.hits[1].section.as_deref(),
+        Some("Introduction"),
+        "{order:?}"
+    );
     assert!(
         json.hits[2..]
             .iter()
-            .all(|h| h.section.as_deref() == Some("Footnotes") || h.text.contains("https://www.ukmto")),
+            .all(|h| h.section.as_deref() == Some("Footnotes")
+                || h.text.contains("https://www.ukmto")),
         "{order:?}"
     );
 
@@ -79,4 +88,102 @@ fn footnotes_and_link_runs_rank_below_the_text_they_support() {
         2,
         "{text}"
     );
+}
+
+/// `snapback` in the fixture corpus: the passages of the snapback explainer that never say the
+/// word match through its title alone. They rank after every passage whose text has it, the
+/// JSON gives the title's matched bytes, and the text output says where the match was.
+#[test]
+fn hits_through_the_title_alone_show_the_title_match_and_rank_after_text_matches() {
+    let json = search(corpus(), "snapback");
+    let text_matched = |h: &crate::common::HitJson| !h.highlights.is_empty();
+    let first_title_only = json
+        .hits
+        .iter()
+        .position(|h| !text_matched(h))
+        .expect("some hits match through the title only");
+    assert!(
+        json.hits[first_title_only..]
+            .iter()
+            .all(|h| !text_matched(h)),
+        "a text match ranks below a title-only one"
+    );
+    for hit in &json.hits[first_title_only..] {
+        let lit: Vec<&str> = hit
+            .title_highlights
+            .iter()
+            .map(|[s, e]| &hit.title[*s..*e])
+            .collect();
+        assert_eq!(lit, ["Snapback"], "{}", hit.passage_id);
+    }
+    let text = text_of(&run(corpus(), &SearchRequest::new("snapback", 1000)));
+    assert!(
+        text.contains("    matched in the title: Snapback\n"),
+        "{text}"
+    );
+
+    // A section match: `section:` searches the section only, and the section lights up.
+    let json = search(corpus(), "section:mechanism");
+    let hit = &json.hits[0];
+    let section = hit.section.as_deref().unwrap();
+    let lit: Vec<&str> = hit
+        .section_highlights
+        .iter()
+        .map(|[s, e]| &section[*s..*e])
+        .collect();
+    assert_eq!(lit, ["Mechanism"]);
+    assert!(
+        hit.title_highlights.is_empty(),
+        "`section:` does not search the title"
+    );
+}
+
+/// A passage whose text has the word ranks above one whose title alone has it, though the
+/// title match scores more by BM25 (a short title is a strong match): the title-only hit counts
+/// for 0.6 of its score, and `--explain` says so.
+#[test]
+fn a_text_match_ranks_above_a_title_only_match_of_similar_score() {
+    let filler = "the council debated the sanctions relief at length and the ministers met again \
+                  in the autumn to consider the reports";
+    let mut long: Vec<&str> = std::iter::repeat_n(filler, 8)
+        .flat_map(|f| f.split_whitespace())
+        .collect();
+    long.insert(100, "snapback");
+    let long = format!("# Council Notes\n\n{}.\n", long.join(" "));
+    let mut files = vec![
+        ("text.md".to_owned(), long),
+        (
+            "title.md".to_owned(),
+            "# Snapback\n\nThe clause was written into the resolution in Vienna.\n".to_owned(),
+        ),
+    ];
+    for i in 0..10 {
+        let words: Vec<&str> = filler.split_whitespace().skip(i).take(8).collect();
+        files.push((
+            format!("notes-{i}.md"),
+            format!("# Shipping Notes {i}\n\n{}.\n", words.join(" ")),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (_dir, engine) = engine_with(&files);
+    let mut request = SearchRequest::new("snapback", 10);
+    request.options.explain = true;
+    let results = run(&engine, &request);
+    let ranked: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|h| h.passage.path.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(ranked, ["text.md", "title.md"]);
+    let title_only = results.hits[1].explanation.as_ref().unwrap();
+    let by_bm25: f32 = title_only.matched.iter().map(|m| m.score).sum();
+    assert!(
+        by_bm25 > results.hits[0].score,
+        "the title match alone scores {by_bm25}, more than the text match's {}",
+        results.hits[0].score
+    );
+    assert!(text_of(&results).contains("scaled × 0.60: matched only in the title or section"));
 }

@@ -50,7 +50,9 @@ pub fn link_share(text: &str) -> f64 {
         .map(|token| token.trim_start_matches(['(', '<', '[', '"', '“', '\'']))
         .filter(|token| {
             let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
-            lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+            lower.starts_with("http://")
+                || lower.starts_with("https://")
+                || lower.starts_with("www.")
         })
         .map(|token| token.chars().count())
         .sum();
@@ -68,10 +70,21 @@ mod tests {
 
     #[test]
     fn reference_headings_are_known_whatever_their_numbering() {
-        for heading in ["Footnotes", "7. References", "NOTES:", "External links", "Further Reading"] {
+        for heading in [
+            "Footnotes",
+            "7. References",
+            "NOTES:",
+            "External links",
+            "Further Reading",
+        ] {
             assert!(is_reference_heading(heading), "{heading}");
         }
-        for heading in ["Notes on the Ceasefire", "Literature", "Introduction", "Sources of Tension"] {
+        for heading in [
+            "Notes on the Ceasefire",
+            "Literature",
+            "Introduction",
+            "Sources of Tension",
+        ] {
             assert!(!is_reference_heading(heading), "{heading}");
         }
     }
@@ -82,7 +95,10 @@ mod tests {
         assert!(is_reference(None, footnotes), "{}", link_share(footnotes));
         let prose = "Before the conflict began, the Strait was open to ship traffic from every country; about 130 ships crossed each day, according to the UN's trade agency (see https://unctad.org/publication/x).";
         assert!(!is_reference(None, prose), "{}", link_share(prose));
-        assert!(is_reference(Some("Footnotes"), "Harbor mines are devices that explode."));
+        assert!(is_reference(
+            Some("Footnotes"),
+            "Harbor mines are devices that explode."
+        ));
         assert_eq!(link_share(""), 0.0);
     }
 }

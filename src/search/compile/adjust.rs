@@ -38,9 +38,9 @@ impl Query for Adjusted {
         }
         // Only whether the text matches counts, not how well.
         let text = match &self.text {
-            Some(q) => Some(q.weight(EnableScoring::disabled_from_schema(
-                enable_scoring.schema(),
-            ))?),
+            Some(q) => {
+                Some(q.weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?)
+            }
             None => None,
         };
         Ok(Box::new(AdjustedWeight { inner, text }))

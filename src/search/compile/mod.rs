@@ -70,13 +70,33 @@ pub enum Note {
 /// A compiled query, the matchers for its highlights and how its leaves were understood.
 pub struct Compiled {
     pub query: Box<dyn Query>,
-    pub matchers: Vec<Matcher>,
+    /// The matchers of the passage text, its title and its section.
+    pub matchers: FieldMatchers,
     pub notes: Vec<Note>,
     /// Every scored part (one alternative in one field), for `--explain`.
     pub parts: Vec<ScoredPart>,
     /// Whether the query searches passages' text and their headings alike, so that a passage
     /// matching only through its headings is scaled down (see [`adjust`]).
     pub heading_only_counts_less: bool,
+}
+
+/// The positive parts of a query as [`Matcher`]s, per field they search: what lights up in a
+/// hit's text, title and section.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMatchers {
+    pub text: Vec<Matcher>,
+    pub title: Vec<Matcher>,
+    pub section: Vec<Matcher>,
+}
+
+impl FieldMatchers {
+    fn of(&mut self, kind: FieldKind) -> &mut Vec<Matcher> {
+        match kind {
+            FieldKind::Body => &mut self.text,
+            FieldKind::Title => &mut self.title,
+            FieldKind::Section => &mut self.section,
+        }
+    }
 }
 
 /// One alternative of one leaf in one field, and its weight in the whole query.
@@ -165,7 +185,7 @@ pub struct Compiler<'a> {
     fields: Fields,
     meta_keys: &'a BTreeSet<String>,
     expander: Expander<'a, SearcherStats<'a>>,
-    matchers: Vec<Matcher>,
+    matchers: FieldMatchers,
     notes: Vec<Note>,
     parts: Vec<ScoredPart>,
     /// The queries of the positive parts that search the passage text.
@@ -186,7 +206,7 @@ impl<'a> Compiler<'a> {
             fields,
             meta_keys,
             expander: Expander::new(stats, options.aliases, options.exact),
-            matchers: Vec::new(),
+            matchers: FieldMatchers::default(),
             notes: Vec::new(),
             parts: Vec::new(),
             text_parts: Vec::new(),
@@ -472,16 +492,18 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::union(per_field))
             });
         }
-        if !negated && matches!(scope, Scope::All | Scope::Body) {
-            for alt in &alternatives {
-                self.matchers.push(Matcher {
-                    sequence: alt
-                        .sequence
-                        .iter()
-                        .map(|alts| alts.iter().cloned().collect::<HashSet<_>>())
-                        .collect(),
-                    slop: alt.slop,
-                });
+        if !negated {
+            for &(kind, _) in scope_fields(scope) {
+                for alt in &alternatives {
+                    self.matchers.of(kind).push(Matcher {
+                        sequence: alt
+                            .sequence
+                            .iter()
+                            .map(|alts| alts.iter().cloned().collect::<HashSet<_>>())
+                            .collect(),
+                        slop: alt.slop,
+                    });
+                }
             }
         }
         self.notes.push(Note::Leaf {

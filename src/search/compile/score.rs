@@ -148,7 +148,10 @@ mod tests {
             adjustments(true, Some(false)),
             [Adjustment::Reference, Adjustment::HeadingOnly]
         );
-        let product: f32 = adjustments(true, Some(false)).iter().map(|a| a.factor()).product();
+        let product: f32 = adjustments(true, Some(false))
+            .iter()
+            .map(|a| a.factor())
+            .product();
         assert_eq!(product, passage_factor(true, Some(false)));
     }
 
