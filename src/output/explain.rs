@@ -23,6 +23,9 @@ pub fn note(note: &Note) -> String {
             )
         }
         Note::NoIndexedWord { label } => format!("{label} → no indexed word matches"),
+        Note::MostWords { required, of } => format!(
+            "a long query: passages need {required} of its {of} words, not all (the best have all)"
+        ),
         Note::Fallback => {
             "no passage has every word: ranked by any of them (the any-word fallback)".to_owned()
         }

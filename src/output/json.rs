@@ -56,7 +56,8 @@ impl<'a> PassageJson<'a> {
 pub struct SearchJson<'a> {
     pub query: &'a str,
     pub total_hits: usize,
-    /// `"all"` when every word matched, `"any"` after the any-word fallback.
+    /// `"all"` when every word matched, `"most"` when a long query needed most of its words,
+    /// `"any"` after the any-word fallback.
     pub match_mode: &'static str,
     /// With `--explain`: how the query was understood.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,10 +129,13 @@ fn ranges(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
     ranges.iter().map(|&(s, e)| [s, e]).collect()
 }
 
-/// `"all"` or `"any"` (after the any-word fallback).
+/// `"all"`, `"most"` (a long query that needs most of its words) or `"any"` (after the
+/// any-word fallback).
 pub fn match_mode(results: &SearchResults) -> &'static str {
     if results.fallback {
         "any"
+    } else if results.required_words.is_some() {
+        "most"
     } else {
         "all"
     }

@@ -594,6 +594,7 @@ mod tests {
             query: "snapback".into(),
             total_hits: hits.len(),
             fallback: false,
+            required_words: None,
             understood: Vec::new(),
             explained: false,
             suggestions: Vec::new(),

@@ -21,7 +21,7 @@ use crate::index::{DossierIndex, IndexError};
 use crate::model::Passage;
 pub use aliases::AliasTable;
 use compile::{CompileOptions, Compiled, Compiler};
-pub use compile::{MatchMode, Note};
+pub use compile::{MatchMode, Note, MOST_WORDS_FROM};
 pub use explain::{HitExplanation, MatchedPart};
 pub use filter::{Filter, FilterError};
 pub use query::{parse, QueryError, QueryExpr};
@@ -130,6 +130,9 @@ pub struct SearchResults {
     pub total_hits: usize,
     /// True when no passage had every word and any-word matching was used instead.
     pub fallback: bool,
+    /// For a long query in the all-words mode: passages needed `.0` of its `.1` plain words
+    /// (see [`compile::MOST_WORDS_FROM`]).
+    pub required_words: Option<(usize, usize)>,
     /// How each part of the query was understood (expansions, aliases, forms, the fallback).
     pub understood: Vec<Note>,
     /// Whether `--explain` was asked for (hits then carry their explanations).
@@ -212,6 +215,7 @@ impl<'i> SearchSession<'i> {
             query: request.query.clone(),
             total_hits: ranked.total,
             fallback,
+            required_words: ranked.compiled.required_words,
             understood,
             explained: options.explain,
             suggestions: Vec::new(),

@@ -187,3 +187,70 @@ fn a_text_match_ranks_above_a_title_only_match_of_similar_score() {
     );
     assert!(text_of(&results).contains("scaled × 0.60: matched only in the title or section"));
 }
+
+/// `what did Israel say about the Iran deal?`: four words that count (`what`, `did`, `about`,
+/// `the` are stop words). A passage needs three of them, not all four (Netanyahu's speeches
+/// discuss the deal without the word `say`); the passages with all four still rank first, and
+/// `--explain` says what happened.
+#[test]
+fn a_question_needs_most_of_its_words_and_keywords_need_all() {
+    let question = "what did Israel say about the Iran deal?";
+    let json = search(corpus(), question);
+    assert_eq!(json.match_mode, "most");
+    let all_four = search(corpus(), "+Israel +say +Iran +deal");
+    assert!(
+        json.total_hits > all_four.total_hits + 3,
+        "{} passages with 3 of the 4 words, {} with all 4",
+        json.total_hits,
+        all_four.total_hits
+    );
+    let words_in = |h: &crate::common::HitJson| {
+        // In the text or the title (`Israel — UN General Debate 2015`).
+        let lit: Vec<String> = h
+            .highlights
+            .iter()
+            .map(|[s, e]| h.text[*s..*e].to_lowercase())
+            .chain(
+                h.title_highlights
+                    .iter()
+                    .map(|[s, e]| h.title[*s..*e].to_lowercase()),
+            )
+            .collect();
+        ["israel", "sa", "iran", "deal"]
+            .iter()
+            .filter(|w| lit.iter().any(|l| l.starts_with(*w)))
+            .count()
+    };
+    assert!(json.hits.iter().all(|h| words_in(h) >= 3));
+    let mut request = SearchRequest::new(question, 3);
+    request.options.explain = true;
+    let text = text_of(&run(corpus(), &request));
+    assert!(
+        text.contains("a long query: passages need 3 of its 4 words, not all"),
+        "{text}"
+    );
+
+    // A word the index has never seen does not sink a long query.
+    let typo = search(corpus(), "Israel Iran nuclear dael");
+    assert_eq!(typo.match_mode, "most");
+    assert!(typo.total_hits > 0);
+
+    // Three words or fewer: every word, as before.
+    for query in ["Israel Iran deal", "Israel say deal"] {
+        let json = search(corpus(), query);
+        assert_eq!(json.match_mode, "all", "{query}");
+        let required = search(
+            corpus(),
+            &query
+                .split(' ')
+                .map(|w| format!("+{w}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        assert_eq!(json.total_hits, required.total_hits, "{query}");
+    }
+    // `--match any` is untouched.
+    let mut any = SearchRequest::new(question, 10);
+    any.options.mode = dossier::search::MatchMode::Any;
+    assert_eq!(json_of(&run(corpus(), &any)).match_mode, "all");
+}

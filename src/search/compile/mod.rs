@@ -48,6 +48,18 @@ pub struct CompileOptions<'a> {
     pub exact: bool,
 }
 
+/// A query of this many plain words or more (stop words aside) needs most of them, not all, in
+/// the default all-words mode: a question (`what did Israel say about the Iran deal?`) has
+/// words that a passage answering it need not repeat (`say`). Shorter keyword queries need
+/// every word.
+pub const MOST_WORDS_FROM: usize = 4;
+
+/// How many of a long query's `words` a passage needs: three in four, rounded up (3 of 4, 4 of
+/// 5, 5 of 6, 6 of 8, 8 of 10).
+pub fn words_required(words: usize) -> usize {
+    (3 * words).div_ceil(4)
+}
+
 /// How one part of the query was understood: data for `--explain` (the printers put it in
 /// words).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +75,8 @@ pub enum Note {
     },
     /// A prefix or fuzzy word that no indexed word matches.
     NoIndexedWord { label: String },
+    /// A long query: passages need `required` of its `of` plain words, not all.
+    MostWords { required: usize, of: usize },
     /// No passage had every word: ranked by any of them.
     Fallback,
 }
@@ -75,6 +89,8 @@ pub struct Compiled {
     pub notes: Vec<Note>,
     /// Every scored part (one alternative in one field), for `--explain`.
     pub parts: Vec<ScoredPart>,
+    /// A long query that needs most of its plain words: (required, of).
+    pub required_words: Option<(usize, usize)>,
     /// Whether the query searches passages' text and their headings alike, so that a passage
     /// matching only through its headings is scaled down (see [`adjust`]).
     pub heading_only_counts_less: bool,
@@ -192,6 +208,9 @@ pub struct Compiler<'a> {
     text_parts: Vec<Box<dyn Query>>,
     /// Whether a positive part searches the text and the headings together.
     searches_headings: bool,
+    /// Set while the root conjunction, in the all-words mode, may need most words only.
+    most_at_root: bool,
+    required_words: Option<(usize, usize)>,
 }
 
 impl<'a> Compiler<'a> {
@@ -211,6 +230,8 @@ impl<'a> Compiler<'a> {
             parts: Vec::new(),
             text_parts: Vec::new(),
             searches_headings: false,
+            most_at_root: false,
+            required_words: None,
         }
     }
 
@@ -224,6 +245,14 @@ impl<'a> Compiler<'a> {
     ) -> Result<Option<Compiled>, SearchError> {
         // Capitals mark acronyms, unless the query's words are written in capitals throughout.
         self.expander.acronyms = !is_all_caps(&expr.words_text());
+        self.most_at_root = mode == MatchMode::All
+            && matches!(
+                expr,
+                QueryExpr::And {
+                    explicit: false,
+                    ..
+                }
+            );
         let Some(query) = self.expr(expr, mode, false)? else {
             return Ok(None);
         };
@@ -245,6 +274,7 @@ impl<'a> Compiler<'a> {
             matchers: self.matchers,
             notes: self.notes,
             parts: self.parts,
+            required_words: self.required_words,
             heading_only_counts_less,
         }))
     }
@@ -269,15 +299,21 @@ impl<'a> Compiler<'a> {
                 }
             }
             QueryExpr::And { clauses, .. } => {
+                // Only the query's own top-level words (the first conjunction compiled) can
+                // need most of them rather than all.
+                let most = std::mem::take(&mut self.most_at_root);
                 let clauses = self.without_stopwords(clauses);
                 let clauses = clauses.as_slice();
                 let mut subs = Vec::new();
+                // Which of `subs` are plain words (or a name of several).
+                let mut plain = Vec::new();
                 let mut i = 0;
                 while i < clauses.len() {
                     let (occur, clause) = &clauses[i];
                     // A name of several words (`Islamic Revolutionary Guard Corps`, unquoted).
                     if let Some((q, used)) = self.alias_run(&clauses[i..], negated) {
                         subs.push((occur_of(*occur, mode, false), q));
+                        plain.push(true);
                         i += used;
                         continue;
                     }
@@ -295,9 +331,34 @@ impl<'a> Compiler<'a> {
                         })
                     );
                     subs.push((occur_of(*occur, mode, is_filter), q));
+                    plain.push(
+                        *occur == Occur::Default
+                            && matches!(
+                                clause,
+                                QueryExpr::Leaf(Leaf {
+                                    kind: LeafKind::Word(_),
+                                    ..
+                                })
+                            ),
+                    );
                 }
                 if subs.iter().all(|(o, _)| *o == TOccur::MustNot) {
                     return Ok(None);
+                }
+                let words = plain.iter().filter(|&&p| p).count();
+                if most && words >= MOST_WORDS_FROM {
+                    let required = words_required(words);
+                    for ((occur, _), _) in subs.iter_mut().zip(&plain).filter(|(_, &p)| p) {
+                        *occur = TOccur::Should;
+                    }
+                    self.notes.push(Note::MostWords {
+                        required,
+                        of: words,
+                    });
+                    self.required_words = Some((required, words));
+                    return Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(
+                        subs, required,
+                    ))));
                 }
                 Some(Box::new(BooleanQuery::new(subs)))
             }
@@ -585,5 +646,16 @@ fn sequence_query_with(
         phrases.into_iter().next().expect("one phrase")
     } else {
         Box::new(BooleanQuery::union(phrases))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_queries_need_three_words_in_four() {
+        let required: Vec<usize> = (MOST_WORDS_FROM..=10).map(words_required).collect();
+        assert_eq!(required, [3, 4, 5, 6, 6, 7, 8]);
     }
 }
