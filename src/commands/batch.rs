@@ -58,8 +58,9 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     };
     let unit = trec_unit(args.trec_unit);
     let mut search = search_options(&args.matching);
-    // Highlights only matter where they are shown.
+    // Highlights only matter where they are shown; suggestions are for one search at a time.
     search.highlights = matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown);
+    search.suggest = false;
     let options = BatchOptions {
         limit: args.limit,
         search,

@@ -43,6 +43,12 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
             "dossier: no passage contains every word of the query; showing passages that match any of them"
         );
     }
+    if results.total_hits == 0 && !results.suggestions.is_empty() {
+        eprintln!(
+            "dossier: no passage matches; did you mean: {}",
+            results.suggestions.join(" or ")
+        );
+    }
     if results.total_hits == 0 {
         for reason in engine.empty_because(&request)? {
             eprintln!(

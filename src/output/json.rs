@@ -62,6 +62,10 @@ pub struct SearchJson<'a> {
     /// With `--explain`: how the query was understood.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<QueryExplainJson>,
+    /// When nothing matched: the query with its unknown words spelled as the index has them
+    /// ("did you mean"); left out when there is none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub suggestions: &'a [String],
     pub hits: Vec<HitJson<'a>>,
 }
 
@@ -151,6 +155,7 @@ impl<'a> SearchJson<'a> {
                 understood: results.understood.iter().map(explain::note).collect(),
                 fallback: results.fallback,
             }),
+            suggestions: &results.suggestions,
             hits: results.hits.iter().map(HitJson::new).collect(),
         }
     }

@@ -87,6 +87,9 @@ pub struct SearchOptions {
     pub count: bool,
     /// Say how the query was understood and why each hit scored (`--explain`).
     pub explain: bool,
+    /// When nothing matches, look for a spelling of the query's unknown words that the index
+    /// knows ([`SearchResults::suggestions`]); batch runs turn it off.
+    pub suggest: bool,
 }
 
 impl Default for SearchOptions {
@@ -99,6 +102,7 @@ impl Default for SearchOptions {
             highlights: true,
             count: true,
             explain: false,
+            suggest: true,
         }
     }
 }
@@ -207,6 +211,11 @@ impl<'i> SearchSession<'i> {
             }
         }
         let hits = self.hits(request, &ranked)?;
+        let suggestions = if ranked.total == 0 && options.suggest {
+            self.suggest(request, &expr)?
+        } else {
+            Vec::new()
+        };
         let mut understood = ranked.compiled.notes;
         if fallback {
             understood.push(Note::Fallback);
@@ -218,8 +227,38 @@ impl<'i> SearchSession<'i> {
             required_words: ranked.compiled.required_words,
             understood,
             explained: options.explain,
-            suggestions: Vec::new(),
+            suggestions,
             hits,
+        })
+    }
+
+    /// "Did you mean": the query with its unknown words replaced by indexed words near them,
+    /// when that finds passages.
+    fn suggest(
+        &self,
+        request: &SearchRequest,
+        expr: &QueryExpr,
+    ) -> Result<Vec<String>, SearchError> {
+        let corrections =
+            compile::corrections(&self.searcher, *self.index.fields(), &request.query, expr);
+        if corrections.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut suggested = request.query.clone();
+        for (start, end, word) in corrections.iter().rev() {
+            suggested.replace_range(start..end, word);
+        }
+        let mut probe = request.clone();
+        probe.query = suggested.clone();
+        probe.limit = 0;
+        probe.offset = 0;
+        probe.options.highlights = false;
+        probe.options.explain = false;
+        probe.options.suggest = false;
+        Ok(if self.search(&probe)?.total_hits > 0 {
+            vec![suggested]
+        } else {
+            Vec::new()
         })
     }
 

@@ -592,6 +592,52 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// For a query that found nothing: each word of it (not an excluded one) that the index does
+/// not know, as the byte range of the word in `query` and the indexed word to put there (see
+/// [`Expander::correction`]).
+pub fn corrections(
+    searcher: &Searcher,
+    fields: Fields,
+    query: &str,
+    expr: &QueryExpr,
+) -> Vec<(usize, usize, String)> {
+    fn words<'e>(expr: &'e QueryExpr, out: &mut Vec<&'e Leaf>) {
+        match expr {
+            QueryExpr::Leaf(
+                leaf @ Leaf {
+                    kind: LeafKind::Word(_),
+                    ..
+                },
+            ) => out.push(leaf),
+            QueryExpr::Leaf(_) => {}
+            QueryExpr::Or(alternatives) => alternatives.iter().for_each(|a| words(a, out)),
+            QueryExpr::And { clauses, .. } => clauses
+                .iter()
+                .filter(|(occur, _)| *occur != Occur::Exclude)
+                .for_each(|(_, c)| words(c, out)),
+        }
+    }
+    let mut leaves = Vec::new();
+    words(expr, &mut leaves);
+    let mut expander = Expander::new(SearcherStats { searcher, fields }, None, false);
+    let mut found = Vec::new();
+    for leaf in leaves {
+        let LeafKind::Word(word) = &leaf.kind else {
+            continue;
+        };
+        let Some((at, _)) = query.char_indices().nth(leaf.column.saturating_sub(1)) else {
+            continue;
+        };
+        if !query[at..].starts_with(word.as_str()) {
+            continue;
+        }
+        if let Some((start, end, replacement)) = expander.correction(word) {
+            found.push((at + start, at + end, replacement));
+        }
+    }
+    found
+}
+
 /// How a clause takes part in its conjunction under a match mode.
 fn occur_of(occur: Occur, mode: MatchMode, is_filter: bool) -> TOccur {
     match (occur, mode) {
