@@ -358,6 +358,8 @@ pub enum OutputFormat {
     Text,
     Json,
     Jsonl,
+    /// A Markdown section for a brief (as `batch --format markdown` writes per query)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

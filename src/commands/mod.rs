@@ -14,6 +14,7 @@ use std::io::IsTerminal;
 use dossier::engine::{Engine, IndexLocation};
 use dossier::ingest::sidecar::NamePattern;
 use dossier::ingest::{ChunkOptions, FieldNames, ReadOptions};
+use dossier::output::batch::ReportHeader;
 use dossier::search::{AliasTable, Filter, Forms, MatchMode, SearchOptions, Syntax};
 
 use crate::cli::{ColorChoice, FieldArgs, FilterArgs, MatchArgs, MatchChoice};
@@ -91,6 +92,34 @@ pub fn filters(args: &FilterArgs) -> anyhow::Result<Vec<Filter>> {
         );
     }
     Ok(filters)
+}
+
+/// The filter options as the user gave them, for a report's header.
+pub fn filter_labels(args: &FilterArgs) -> Vec<String> {
+    let mut labels = Vec::new();
+    if let Some(source) = &args.source {
+        labels.push(format!("--source {source}"));
+    }
+    if let Some(since) = &args.since {
+        labels.push(format!("--since {since}"));
+    }
+    if let Some(until) = &args.until {
+        labels.push(format!("--until {until}"));
+    }
+    for assignment in &args.where_ {
+        labels.push(format!("--where {assignment}"));
+    }
+    labels
+}
+
+/// What a Markdown report says about its run: the index, the filters and today's date (UTC).
+pub fn report_header(location: &IndexLocation, filters: &FilterArgs) -> ReportHeader {
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    ReportHeader {
+        index: location.dir.display().to_string(),
+        filters: filter_labels(filters),
+        date: now.get(..10).unwrap_or(&now).to_owned(),
+    }
 }
 
 /// Reader settings from the command line (shared by `ingest` and `chunk`).

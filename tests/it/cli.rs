@@ -195,6 +195,38 @@ fn passages_wrap_to_the_width_given_and_pipes_get_one_line_each() {
     }
 }
 
+/// `search --format markdown`: the batch brief's header and its section for one query.
+#[test]
+fn search_writes_a_markdown_section_for_a_brief() {
+    let env = TestEnv::ingested();
+    let out = env.run(&[
+        "search",
+        "snapback",
+        "--index",
+        "idx",
+        "--format",
+        "markdown",
+        "-n",
+        "2",
+        "--where",
+        "path=fixtures/commentary/",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(md.starts_with("# Search report\n\n- Index: `idx`\n- Filters: `--where path=fixtures/commentary/`\n- Run on: 20"), "{md}");
+    let date = md
+        .lines()
+        .find_map(|l| l.strip_prefix("- Run on: "))
+        .unwrap();
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+        "{date}"
+    );
+    assert!(md.contains("\n## `snapback`\n\n"), "{md}");
+    assert!(md.contains("; the first 2:\n\n1. `fixtures/"), "{md}");
+    assert!(md.contains("The **Snapback** Mechanism"), "{md}");
+}
+
 #[test]
 fn batch_reads_jsonl_queries_with_limits_and_filters_from_stdin() {
     let env = TestEnv::new();
