@@ -299,17 +299,74 @@ fn write_text<W: Write>(
     Ok(())
 }
 
+/// `label text` under a hit, wrapped like its passage, the label dimmed.
+fn write_labelled<W: Write>(out: &mut W, label: &str, text: &str, style: &Style) -> io::Result<()> {
+    write_wrapped(out, (INDENT, INDENT), label, text, style)
+}
+
+/// `label text` wrapped to the width: the first line after `indents.0`, the others after
+/// `indents.1`; the label dimmed.
+fn write_wrapped<W: Write>(
+    out: &mut W,
+    indents: (&str, &str),
+    label: &str,
+    text: &str,
+    style: &Style,
+) -> io::Result<()> {
+    let line = if label.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{label} {text}")
+    };
+    let lines = match style.width {
+        Some(width) => {
+            let indent = indents.0.len().max(indents.1.len());
+            wrap_lines(&line, width.saturating_sub(indent).max(MIN_TEXT_COLUMNS))
+        }
+        None => vec![(0, line.len())],
+    };
+    for (i, &(start, end)) in lines.iter().enumerate() {
+        if i == 0 {
+            let label_end = label.len().min(end);
+            let painted = if label.is_empty() {
+                String::new()
+            } else {
+                style.paint(DIM, &line[..label_end])
+            };
+            writeln!(out, "{}{painted}{}", indents.0, &line[label_end..end])?;
+        } else {
+            writeln!(out, "{}{}", indents.1, &line[start..end])?;
+        }
+    }
+    Ok(())
+}
+
 /// A hit's citation line, its title's and section's matches highlighted. With a width, when the
 /// title and section do not fit whole on the line (after `lead` characters of rank and score
 /// and the location), they go on a line of their own under it, indented like the passage, and
 /// are shortened to fit that line when they must.
 fn cited_line(hit: &Hit, lead: usize, style: &Style) -> String {
-    let parts = citation_parts(&hit.passage);
-    let (mut title, mut title_hl) = (parts.title.to_owned(), hit.title_highlights.clone());
-    let (mut section, mut section_hl) = (
-        parts.section.map(str::to_owned),
-        hit.section_highlights.clone(),
-    );
+    citation_line(
+        &hit.passage,
+        (&hit.title_highlights, &hit.section_highlights),
+        lead,
+        INDENT,
+        style,
+    )
+}
+
+/// [`cited_line`] for any passage: `highlights` of its title and section, `lead` characters
+/// before it on its line, `indent` for a line of its own.
+fn citation_line(
+    passage: &Passage,
+    highlights: (&[(usize, usize)], &[(usize, usize)]),
+    lead: usize,
+    indent: &str,
+    style: &Style,
+) -> String {
+    let parts = citation_parts(passage);
+    let (mut title, mut title_hl) = (parts.title.to_owned(), highlights.0.to_vec());
+    let (mut section, mut section_hl) = (parts.section.map(str::to_owned), highlights.1.to_vec());
     let mut own_line = false;
     if let Some(width) = style.width {
         let mut room = width.saturating_sub(lead + parts.frame_chars());
@@ -318,7 +375,7 @@ fn cited_line(hit: &Hit, lead: usize, style: &Style) -> String {
             // A line of their own under the location, shortened only if even that is too short.
             own_line = true;
             let location = parts.location.chars().count();
-            room = width.saturating_sub(INDENT.len() + parts.frame_chars() - location - 1);
+            room = width.saturating_sub(indent.len() + parts.frame_chars() - location - 1);
         }
         let (t, s) = heading_budget(
             title.chars().count(),
@@ -332,7 +389,7 @@ fn cited_line(hit: &Hit, lead: usize, style: &Style) -> String {
         }
     }
     let mut line = if own_line {
-        format!("{}\n{INDENT}— ", parts.location)
+        format!("{}\n{indent}— ", parts.location)
     } else {
         format!("{} — ", parts.location)
     };
@@ -392,7 +449,7 @@ pub fn write_results<W: Write>(
     if results.explained {
         writeln!(out, "{}", style.paint(BOLD, "query understood as:"))?;
         for note in &results.understood {
-            writeln!(out, "  {}", super::explain::note(note))?;
+            write_wrapped(out, ("  ", "    "), "", &super::explain::note(note), style)?;
         }
         writeln!(out)?;
     }
@@ -446,36 +503,31 @@ pub fn write_results<W: Write>(
             }
         }
         if let Some(why) = &hit.explanation {
-            writeln!(
+            let from = if why.matched.is_empty() {
+                "filters only".to_owned()
+            } else {
+                why.matched
+                    .iter()
+                    .map(super::explain::matched_part)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            write_labelled(
                 out,
-                "    {} score {:.3} from {}",
-                style.paint(DIM, "why:"),
-                why.score,
-                if why.matched.is_empty() {
-                    "filters only".to_owned()
-                } else {
-                    why.matched
-                        .iter()
-                        .map(super::explain::matched_part)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                }
+                "why:",
+                &format!("score {:.3} from {from}", why.score),
+                style,
             )?;
             for adjustment in &why.adjustments {
-                writeln!(
+                write_labelled(
                     out,
-                    "    {} {}",
-                    style.paint(DIM, "scaled"),
-                    super::explain::adjustment(adjustment)
+                    "scaled",
+                    &super::explain::adjustment(adjustment),
+                    style,
                 )?;
             }
             if !why.in_text.is_empty() {
-                writeln!(
-                    out,
-                    "    {} {}",
-                    style.paint(DIM, "matched in the text:"),
-                    why.in_text.join(", ")
-                )?;
+                write_labelled(out, "matched in the text:", &why.in_text.join(", "), style)?;
             }
         }
         writeln!(out)?;
@@ -549,7 +601,7 @@ pub fn write_passage<W: Write>(
             out,
             "{} {}",
             style.paint(BOLD, marker),
-            style.paint(CITE, &citation(p))
+            citation_line(p, (&[], &[]), 2, "  ", style)
         )?;
         let base = if target && style.color { BOLD } else { "" };
         write_text(out, "  ", &p.text, &[], style, base)?;
