@@ -346,27 +346,35 @@ fn write_wrapped<W: Write>(
 /// and the location), they go on a line of their own under it, indented like the passage, and
 /// are shortened to fit that line when they must.
 fn cited_line(hit: &Hit, lead: usize, style: &Style) -> String {
-    citation_line(
-        &hit.passage,
-        (&hit.title_highlights, &hit.section_highlights),
-        lead,
-        INDENT,
-        style,
-    )
+    let highlights = HeadingHighlights {
+        title: &hit.title_highlights,
+        section: &hit.section_highlights,
+    };
+    citation_line(&hit.passage, highlights, lead, INDENT, style)
+}
+
+/// The byte ranges of a citation's title and section to highlight.
+#[derive(Clone, Copy, Default)]
+struct HeadingHighlights<'a> {
+    title: &'a [(usize, usize)],
+    section: &'a [(usize, usize)],
 }
 
 /// [`cited_line`] for any passage: `highlights` of its title and section, `lead` characters
 /// before it on its line, `indent` for a line of its own.
 fn citation_line(
     passage: &Passage,
-    highlights: (&[(usize, usize)], &[(usize, usize)]),
+    highlights: HeadingHighlights<'_>,
     lead: usize,
     indent: &str,
     style: &Style,
 ) -> String {
     let parts = citation_parts(passage);
-    let (mut title, mut title_hl) = (parts.title.to_owned(), highlights.0.to_vec());
-    let (mut section, mut section_hl) = (parts.section.map(str::to_owned), highlights.1.to_vec());
+    let (mut title, mut title_hl) = (parts.title.to_owned(), highlights.title.to_vec());
+    let (mut section, mut section_hl) = (
+        parts.section.map(str::to_owned),
+        highlights.section.to_vec(),
+    );
     let mut own_line = false;
     if let Some(width) = style.width {
         let mut room = width.saturating_sub(lead + parts.frame_chars());
@@ -534,7 +542,13 @@ pub fn write_results<W: Write>(
     }
     let shown = results.hits.len();
     let summary = match (shown, results.hits.first()) {
-        (0, _) => format!("{} passages match; none on this page", results.total_hits),
+        (0, _) if results.total_hits == 0 => "no passage matches".to_owned(),
+        (0, _) => format!(
+            "{} passage{} match{}; none on this page",
+            results.total_hits,
+            if results.total_hits == 1 { "" } else { "s" },
+            if results.total_hits == 1 { "es" } else { "" },
+        ),
         (_, Some(first)) => format!(
             "{} passage{} match{}; showing {}–{}",
             results.total_hits,
@@ -601,7 +615,7 @@ pub fn write_passage<W: Write>(
             out,
             "{} {}",
             style.paint(BOLD, marker),
-            citation_line(p, (&[], &[]), 2, "  ", style)
+            citation_line(p, HeadingHighlights::default(), 2, "  ", style)
         )?;
         let base = if target && style.color { BOLD } else { "" };
         write_text(out, "  ", &p.text, &[], style, base)?;
