@@ -337,6 +337,11 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Wrap passages to N columns and fit citations to them (text format) [default: the
+    /// terminal's width on a terminal, else one line per passage; 0: never wrap]
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+
     #[command(flatten)]
     pub filters: FilterArgs,
 
@@ -439,6 +444,11 @@ pub struct ShowArgs {
     /// When to use colour (text format)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Wrap passages to N columns (text format) [default: the terminal's width on a terminal;
+    /// 0: never wrap]
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -461,6 +471,8 @@ pub enum OutputFormat {
     Text,
     Json,
     Jsonl,
+    /// A Markdown section for a brief (as `batch --format markdown` writes per query)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

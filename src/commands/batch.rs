@@ -8,9 +8,9 @@ use anyhow::Context;
 use dossier::batch::{BatchOptions, BatchResult};
 use dossier::engine::IndexLocation;
 use dossier::eval::TrecUnit;
-use dossier::output::batch::{write_batch, BatchFormat};
+use dossier::output::batch::{write_batch, write_markdown_report, BatchFormat, ReportHeader};
 
-use super::{filters, open, search_options, Status};
+use super::{filters, open, report_header, search_options, Status};
 use crate::cli::{BatchArgs, BatchFormatArg, TrecUnitArg};
 
 /// Reads a batch file (or standard input for `-`), with its name when it has one.
@@ -59,8 +59,9 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     let unit = trec_unit(args.trec_unit);
     let mut search = search_options(&args.matching);
     search.group = super::grouping(&args.grouping);
-    // Highlights only matter where they are shown.
+    // Highlights only matter where they are shown; suggestions are for one search at a time.
     search.highlights = matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown);
+    search.suggest = false;
     let options = BatchOptions {
         limit: args.limit,
         search,
@@ -72,19 +73,20 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     let results = engine.batch(&text, name.as_deref(), &options, &extra)?;
     let seconds = started.elapsed().as_secs_f64();
     let failed = report_failures(&results);
+    let header = report_header(location, &args.filters);
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            write_batch(&mut out, &results, format, unit)?;
+            write(&mut out, &results, format, unit, &header)?;
             out.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            write_batch(&mut out, &results, format, unit)?;
+            write(&mut out, &results, format, unit, &header)?;
             out.flush()?;
         }
     }
@@ -104,4 +106,18 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     } else {
         super::found(hits > 0)
     })
+}
+
+/// The results in `format`; a Markdown report with its header.
+fn write<W: Write>(
+    out: &mut W,
+    results: &[BatchResult],
+    format: BatchFormat,
+    unit: TrecUnit,
+    header: &ReportHeader,
+) -> std::io::Result<()> {
+    match format {
+        BatchFormat::Markdown => write_markdown_report(out, results, header),
+        _ => write_batch(out, results, format, unit),
+    }
 }

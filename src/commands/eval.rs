@@ -39,6 +39,7 @@ pub fn run(location: &IndexLocation, args: &EvalArgs) -> anyhow::Result<Status> 
                 search: SearchOptions {
                     highlights: false,
                     count: false,
+                    suggest: false,
                     ..search_options(&matching)
                 },
                 per_document: unit == eval::TrecUnit::Document,

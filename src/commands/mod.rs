@@ -17,6 +17,7 @@ use std::io::IsTerminal;
 use dossier::engine::{Engine, IndexLocation};
 use dossier::ingest::sidecar::NamePattern;
 use dossier::ingest::{ChunkOptions, FieldNames, ReadOptions};
+use dossier::output::batch::ReportHeader;
 use dossier::search::{AliasTable, Filter, Forms, MatchMode, SearchOptions, Syntax};
 
 use crate::cli::{ColorChoice, FieldArgs, FilterArgs, MatchArgs, MatchChoice};
@@ -101,6 +102,34 @@ pub fn filters(args: &FilterArgs) -> anyhow::Result<Vec<Filter>> {
     Ok(filters)
 }
 
+/// The filter options as the user gave them, for a report's header.
+pub fn filter_labels(args: &FilterArgs) -> Vec<String> {
+    let mut labels = Vec::new();
+    if let Some(source) = &args.source {
+        labels.push(format!("--source {source}"));
+    }
+    if let Some(since) = &args.since {
+        labels.push(format!("--since {since}"));
+    }
+    if let Some(until) = &args.until {
+        labels.push(format!("--until {until}"));
+    }
+    for assignment in &args.where_ {
+        labels.push(format!("--where {assignment}"));
+    }
+    labels
+}
+
+/// What a Markdown report says about its run: the index, the filters and today's date (UTC).
+pub fn report_header(location: &IndexLocation, filters: &FilterArgs) -> ReportHeader {
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    ReportHeader {
+        index: location.dir.display().to_string(),
+        filters: filter_labels(filters),
+        date: now.get(..10).unwrap_or(&now).to_owned(),
+    }
+}
+
 /// Reader settings from the command line (shared by `ingest` and `chunk`).
 pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> anyhow::Result<ReadOptions> {
     let name_pattern = fields
@@ -133,6 +162,23 @@ pub fn use_color(choice: ColorChoice) -> bool {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// The columns text output wraps to: `--width N` (0: never), else the terminal's width when
+/// stdout is a terminal (`COLUMNS` when the terminal does not say), else none (a pipe or a file
+/// gets one line per passage).
+pub fn text_width(given: Option<usize>) -> Option<usize> {
+    match given {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None if std::io::stdout().is_terminal() => {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(terminal_size::Width(w), _)| usize::from(w))
+                .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+                .filter(|&w| w > 0)
+        }
+        None => None,
     }
 }
 

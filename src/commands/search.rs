@@ -6,7 +6,7 @@ use dossier::engine::IndexLocation;
 use dossier::output::{self, text::Style};
 use dossier::search::{SearchError, SearchOptions, SearchRequest};
 
-use super::{filters, found, open, search_options, use_color, Status};
+use super::{filters, found, open, report_header, search_options, text_width, use_color, Status};
 use crate::cli::{OutputFormat, SearchArgs};
 
 pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status> {
@@ -44,6 +44,12 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
             "dossier: no passage contains every word of the query; showing passages that match any of them"
         );
     }
+    if results.total_hits == 0 && !results.suggestions.is_empty() {
+        eprintln!(
+            "dossier: no passage matches; did you mean: {}",
+            results.suggestions.join(" or ")
+        );
+    }
     if results.total_hits == 0 {
         for reason in engine.empty_because(&request)? {
             eprintln!(
@@ -58,11 +64,19 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
     }
     let style = Style {
         color: use_color(args.color),
+        width: text_width(args.width),
         ..Style::default()
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    output::write_results(&mut out, &results, format(args.format), &style)?;
+    match args.format {
+        OutputFormat::Markdown => output::batch::write_markdown_search(
+            &mut out,
+            &results,
+            Some(&report_header(location, &args.filters)),
+        )?,
+        other => output::write_results(&mut out, &results, format(other), &style)?,
+    }
     out.flush()?;
     Ok(found(results.total_hits > 0))
 }
@@ -72,5 +86,6 @@ pub fn format(format: OutputFormat) -> output::Format {
         OutputFormat::Text => output::Format::Text,
         OutputFormat::Json => output::Format::Json,
         OutputFormat::Jsonl => output::Format::Jsonl,
+        OutputFormat::Markdown => output::Format::Markdown,
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use dossier::engine::IndexLocation;
 use dossier::output::{self, text::Style};
 
-use super::{open, use_color, Status};
+use super::{open, text_width, use_color, Status};
 use crate::cli::ShowArgs;
 
 pub fn run(location: &IndexLocation, args: &ShowArgs) -> anyhow::Result<Status> {
@@ -13,6 +13,7 @@ pub fn run(location: &IndexLocation, args: &ShowArgs) -> anyhow::Result<Status> 
     let shown = engine.show(&args.passage_id, args.context)?;
     let style = Style {
         color: use_color(args.color),
+        width: text_width(args.width),
         ..Style::default()
     };
     let stdout = io::stdout();

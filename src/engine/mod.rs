@@ -190,6 +190,7 @@ impl Engine {
             without.offset = 0;
             without.options.highlights = false;
             without.options.explain = false;
+            without.options.suggest = false;
             let passages = session.search(&without)?.total_hits;
             if passages > 0 {
                 let (documents, with_key) = self.index.documents_with_key(filter.key())?;

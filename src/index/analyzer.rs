@@ -267,6 +267,24 @@ impl WordAnalyzer {
         out
     }
 
+    /// The terms of a title or section as the index holds them (the heading analyzer: stems,
+    /// acronym terms and joined compounds, no exact forms).
+    pub fn heading_tokens(&mut self, text: &str) -> Vec<AnalyzedToken> {
+        let mut words = Vec::new();
+        let n = self.words(text, &mut words);
+        words.truncate(n);
+        let mut out = Vec::with_capacity(words.len() * 2);
+        self.emit_index_tokens(&words, false, &mut |term, position, start, end| {
+            out.push(AnalyzedToken {
+                term: term.to_owned(),
+                position,
+                start,
+                end,
+            });
+        });
+        out
+    }
+
     fn emit_index_tokens(
         &mut self,
         words: &[Word],

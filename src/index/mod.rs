@@ -27,7 +27,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +120,9 @@ pub struct Fields {
     /// month and day: tantivy's date histogram has no calendar intervals.
     pub month: Field,
     pub day: Field,
+    /// 1 for reference matter (footnotes, reference lists, runs of links), else 0: a fast field
+    /// the ranking reads (see [`REFERENCE_FIELD`]).
+    pub reference: Field,
 }
 
 /// The digest of a passage text as watch-lists compare texts: case and whitespace folded.
@@ -132,6 +135,9 @@ pub fn text_digest(text: &str) -> u64 {
     let bytes = hasher.finalize();
     u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("eight bytes"))
 }
+
+/// The name of the fast field that marks reference matter.
+pub const REFERENCE_FIELD: &str = "reference";
 
 /// The `meta` term of one metadata value (`country=IRN`; the tokenizer lower-cases it).
 pub fn meta_term(key: &str, value: &str) -> String {
@@ -232,6 +238,10 @@ impl Fields {
             digest: b.add_u64_field("digest", NumericOptions::default().set_fast()),
             month: b.add_i64_field("month", NumericOptions::default().set_fast()),
             day: b.add_i64_field("day", NumericOptions::default().set_fast()),
+            reference: b.add_u64_field(
+                REFERENCE_FIELD,
+                NumericOptions::default().set_stored().set_fast(),
+            ),
         };
         (b.build(), fields)
     }
@@ -267,6 +277,7 @@ impl Fields {
             digest: get("digest")?,
             month: get("month")?,
             day: get("day")?,
+            reference: get(REFERENCE_FIELD)?,
         })
     }
 }
@@ -852,6 +863,7 @@ impl DossierIndex {
                 .map(std::sync::Arc::new)
                 .unwrap_or_default(),
             text: text(f.body).unwrap_or_default(),
+            reference: num(f.reference) == 1,
         }
     }
 

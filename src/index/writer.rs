@@ -183,6 +183,7 @@ impl Updater {
             d.add_u64(f.line_end, passage.line_end);
             d.add_u64(f.byte_start, passage.byte_start);
             d.add_u64(f.byte_end, passage.byte_end);
+            d.add_u64(f.reference, u64::from(passage.reference));
             if let Some(field) = &passage.field {
                 d.add_text(f.field, field);
             }

@@ -152,7 +152,8 @@ impl<'t> Reader<'t> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Heading(_) => {
-                let pieces = self.heading.take().unwrap_or_default();
+                let mut pieces = self.heading.take().unwrap_or_default();
+                strip_stray_delimiters(self.text, &mut pieces);
                 let heading = self.pieces_text(&pieces);
                 if !heading.is_empty() {
                     self.units.push(Unit::Heading { text: heading });
@@ -201,7 +202,8 @@ impl<'t> Reader<'t> {
 
     fn flush(&mut self, block: Block) {
         self.break_next = false;
-        let pieces = std::mem::take(&mut self.pieces);
+        let mut pieces = std::mem::take(&mut self.pieces);
+        strip_stray_delimiters(self.text, &mut pieces);
         let (links, link_chars) = (
             std::mem::take(&mut self.links),
             std::mem::take(&mut self.link_chars),
@@ -308,6 +310,57 @@ impl<'t> Reader<'t> {
                 other => other.to_owned(),
             };
             meta::insert(&mut self.meta, &key, value);
+        }
+    }
+}
+
+/// Takes out the emphasis markers CommonMark left as text because they could not pair up: a
+/// closing `**` after a space (`**Strait of Hormuz. **Iran's`), an opening one before a space
+/// (`War powers**. **Some`), `Iran*. *`, `_Stena Imperative _in`. The parser hands each such
+/// marker over as a text event of its own, one character long (`pieces` of one `*` or `_` taken
+/// as they are); a run of them is stray when it is two markers or more (`**`), or when the block
+/// has another run of the same marker (a pair that failed to match). A lone `*` (`snap*`,
+/// `2*3`, a footnote mark) stays: CommonMark shows it, and it was meant. Where a run stood
+/// between a word or punctuation and the next word (`of****strategic`, `Fairfax,__container`)
+/// a space takes its place. The other pieces keep their ranges, so citations still point at
+/// the text itself.
+fn strip_stray_delimiters(source: &str, pieces: &mut Vec<Piece>) {
+    let marker = |p: &Piece| -> Option<u8> {
+        let b = *source.as_bytes().get(p.start)?;
+        (p.text.is_none() && p.end == p.start + 1 && (b == b'*' || b == b'_')).then_some(b)
+    };
+    // Runs of neighbouring marker pieces: (first piece, pieces, marker).
+    let mut runs: Vec<(usize, usize, u8)> = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let Some(m) = marker(piece) else { continue };
+        match runs.last_mut() {
+            Some((first, len, prev))
+                if *prev == m && *first + *len == i && pieces[i - 1].end == piece.start =>
+            {
+                *len += 1
+            }
+            _ => runs.push((i, 1, m)),
+        }
+    }
+    if runs.is_empty() {
+        return;
+    }
+    let paired = |m: u8| runs.iter().filter(|r| r.2 == m).count() >= 2;
+    let stray: Vec<(usize, usize)> = runs
+        .iter()
+        .filter(|&&(_, len, m)| len >= 2 || paired(m))
+        .map(|&(first, len, _)| (first, len))
+        .collect();
+    for &(first, len) in stray.iter().rev() {
+        let (start, end) = (pieces[first].start, pieces[first + len - 1].end);
+        let before = source[..start].chars().next_back();
+        let after = source[end..].chars().next();
+        let glued = before.is_some_and(|c| c.is_alphanumeric() || ",;:.!?".contains(c))
+            && after.is_some_and(char::is_alphanumeric);
+        let break_before = pieces[first].break_before;
+        pieces.drain(first..first + len);
+        if let Some(next) = pieces.get_mut(first) {
+            next.break_before |= glued || break_before;
         }
     }
 }
@@ -431,6 +484,31 @@ mod tests {
         assert_eq!(meta["updated"], "Sept. 17, 2023");
         assert_eq!(meta["date"], "2023-09-17");
         assert_eq!(meta["year"], 2023);
+    }
+
+    /// Emphasis CommonMark could not pair (a space before the closing marker) leaves its
+    /// asterisks as text: they are taken out, the text between them stays, and the citation
+    /// still starts at the first word.
+    #[test]
+    fn stray_emphasis_markers_are_taken_out() {
+        let src = "# T\n\n- **Strait of Hormuz. **Iran's disruption of shipping.\n\nWar powers**. **Some Members.\n\n<span>Sec. 2. Pressure on Iran*. *</span> (a) The Secretary.\n\nA triad of****strategic vehicles; the _Fairfax_,__container ships and _Stena Imperative _in the fleet.\n\nSearch snap* and snake_case, \\*escaped\\*.\n\nIt is 2*3.\n\n## **Heading **here\n\nText.\n";
+        let (c, _) = read_default(src);
+        assert_eq!(
+            texts(&c),
+            [
+                "Strait of Hormuz. Iran's disruption of shipping.",
+                "War powers. Some Members.",
+                "Sec. 2. Pressure on Iran. (a) The Secretary.",
+                "A triad of strategic vehicles; the Fairfax, container ships and Stena Imperative in the fleet.",
+                "Search snap* and snake_case, *escaped*.",
+                "It is 2*3.",
+                "Text.",
+            ]
+        );
+        assert_eq!(c.chunks[6].section.as_deref(), Some("Heading here"));
+        let first = &c.chunks[0];
+        assert!(src[first.byte_start as usize..].starts_with("Strait of Hormuz."));
+        assert!(src[..first.byte_end as usize].ends_with("shipping."));
     }
 
     #[test]

@@ -525,6 +525,7 @@ pub(crate) fn build_document(
                 field: field.clone(),
                 meta: shared_meta.clone(),
                 text: c.text,
+                reference: c.reference,
             }
         })
         .collect();

@@ -53,6 +53,9 @@ pub struct Passage {
     /// The passage text with its whitespace normalised (runs of whitespace, including line
     /// breaks, become one space).
     pub text: String,
+    /// Reference matter: a footnote, an entry of a reference list, a run of links. It repeats
+    /// the words of the text it supports, so it ranks below the body text.
+    pub reference: bool,
 }
 
 impl Passage {

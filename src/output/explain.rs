@@ -2,6 +2,7 @@
 //! of a hit added. The engine hands over data ([`Note`], [`MatchedPart`]); this is the one place
 //! that turns it into the sentences the text and JSON outputs show.
 
+use crate::search::compile::score::Adjustment;
 use crate::search::compile::{Alternative, Why};
 use crate::search::{MatchedPart, Note};
 
@@ -22,6 +23,9 @@ pub fn note(note: &Note) -> String {
             )
         }
         Note::NoIndexedWord { label } => format!("{label} → no indexed word matches"),
+        Note::MostWords { required, of } => format!(
+            "a long query: passages need {required} of its {of} words, not all (the best have all)"
+        ),
         Note::Fallback => {
             "no passage has every word: ranked by any of them (the any-word fallback)".to_owned()
         }
@@ -43,6 +47,15 @@ pub fn matched_part(part: &MatchedPart) -> String {
         alternative(&part.alternative),
         part.score
     )
+}
+
+/// An adjustment in words: `× 0.30: reference matter (footnotes, references, links)`.
+pub fn adjustment(adjustment: &Adjustment) -> String {
+    let what = match adjustment {
+        Adjustment::Reference => "reference matter (footnotes, a reference list, links)",
+        Adjustment::HeadingOnly => "matched only in the title or section",
+    };
+    format!("× {:.2}: {what}", adjustment.factor())
 }
 
 /// One alternative in words: `"snap back" (split compound)`.

@@ -59,11 +59,16 @@ pub struct SearchJson<'a> {
     /// With `--group doc`: how many documents match (the hits are then documents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_documents: Option<usize>,
-    /// `"all"` when every word matched, `"any"` after the any-word fallback.
+    /// `"all"` when every word matched, `"most"` when a long query needed most of its words,
+    /// `"any"` after the any-word fallback.
     pub match_mode: &'static str,
     /// With `--explain`: how the query was understood.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<QueryExplainJson>,
+    /// When nothing matched: the query with its unknown words spelled as the index has them
+    /// ("did you mean"); left out when there is none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub suggestions: &'a [String],
     pub hits: Vec<HitJson<'a>>,
 }
 
@@ -80,6 +85,9 @@ pub struct HitExplainJson<'a> {
     pub score: f32,
     pub matched: Vec<String>,
     pub in_text: &'a [String],
+    /// What scaled the score beside the matches, in words (`× 0.30: reference matter …`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjusted: Vec<String>,
 }
 
 impl<'a> HitExplainJson<'a> {
@@ -88,6 +96,7 @@ impl<'a> HitExplainJson<'a> {
             score: why.score,
             matched: why.matched.iter().map(explain::matched_part).collect(),
             in_text: &why.in_text,
+            adjusted: why.adjustments.iter().map(explain::adjustment).collect(),
         }
     }
 }
@@ -100,6 +109,10 @@ pub struct HitJson<'a> {
     #[serde(flatten)]
     pub passage: PassageJson<'a>,
     pub highlights: Vec<[usize; 2]>,
+    /// Byte ranges into `title` and `section` that the query matched (a hit can match through
+    /// its headings alone).
+    pub title_highlights: Vec<[usize; 2]>,
+    pub section_highlights: Vec<[usize; 2]>,
     /// With `--explain`: why the hit scored as it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<HitExplainJson<'a>>,
@@ -121,7 +134,9 @@ impl<'a> HitJson<'a> {
             rank: hit.rank,
             score: hit.score,
             passage: PassageJson::new(&hit.passage),
-            highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            highlights: ranges(&hit.highlights),
+            title_highlights: ranges(&hit.title_highlights),
+            section_highlights: ranges(&hit.section_highlights),
             explain: hit.explanation.as_ref().map(HitExplainJson::new),
             group: hit.group.as_ref().map(|g| GroupJson {
                 more: g.more,
@@ -131,10 +146,17 @@ impl<'a> HitJson<'a> {
     }
 }
 
-/// `"all"` or `"any"` (after the any-word fallback).
+fn ranges(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    ranges.iter().map(|&(s, e)| [s, e]).collect()
+}
+
+/// `"all"`, `"most"` (a long query that needs most of its words) or `"any"` (after the
+/// any-word fallback).
 pub fn match_mode(results: &SearchResults) -> &'static str {
     if results.fallback {
         "any"
+    } else if results.required_words.is_some() {
+        "most"
     } else {
         "all"
     }
@@ -151,6 +173,7 @@ impl<'a> SearchJson<'a> {
                 understood: results.understood.iter().map(explain::note).collect(),
                 fallback: results.fallback,
             }),
+            suggestions: &results.suggestions,
             hits: results.hits.iter().map(HitJson::new).collect(),
         }
     }
@@ -262,11 +285,24 @@ mod tests {
                 "meta": {},
                 "text": "The E3 triggered the snapback mechanism.",
                 "highlights": [[30, 39]],
+                "title_highlights": [],
+                "section_highlights": [],
             }],
         });
         assert_eq!(json, expected);
         let keys: Vec<&String> = json["hits"][0].as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 18, "{keys:?}");
+        assert_eq!(keys.len(), 20, "{keys:?}");
+
+        // A word of the title lights up there.
+        let results = engine.search(&SearchRequest::new("snapback", 10)).unwrap();
+        let mut out = Vec::new();
+        output::write_results(&mut out, &results, Format::Json, &Style::default()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            json["hits"][0]["title_highlights"],
+            serde_json::json!([[0, 8]])
+        );
+        assert_eq!(json["hits"][0]["section_highlights"], serde_json::json!([]));
 
         let shown = engine.show(&format!("{path}#2"), 1).unwrap();
         let mut out = Vec::new();

@@ -23,6 +23,9 @@ pub enum Format {
     Json,
     /// One JSON object per hit, one per line.
     Jsonl,
+    /// A section of a brief: the query, how many passages match, the hits with their
+    /// citations and the matches in bold (the batch report's section).
+    Markdown,
 }
 
 /// Writes search results in `format`.
@@ -45,6 +48,7 @@ pub fn write_results<W: Write>(
             }
             Ok(())
         }
+        Format::Markdown => batch::write_markdown_search(out, results, None),
     }
 }
 
@@ -58,7 +62,7 @@ pub fn write_passage<W: Write>(
     style: &text::Style,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::write_passage(out, passage, before, after, style),
+        Format::Text | Format::Markdown => text::write_passage(out, passage, before, after, style),
         Format::Json | Format::Jsonl => {
             let show = json::ShowJson::new(passage, before, after);
             if format == Format::Json {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, DocSet, Searcher};
 
-use super::compile::score::FieldKind;
+use super::compile::score::{adjustments, Adjustment, FieldKind};
 use super::compile::{Alternative, ScoredPart};
 use crate::model::Passage;
 
@@ -19,6 +19,9 @@ pub struct HitExplanation {
     pub matched: Vec<MatchedPart>,
     /// The words of the passage text that matched (its highlights).
     pub in_text: Vec<String>,
+    /// What scaled the score beside the matches (reference matter, a match in the headings
+    /// only), each with its factor.
+    pub adjustments: Vec<Adjustment>,
 }
 
 /// One part of the query that matched the hit, and what it added to the score.
@@ -30,10 +33,12 @@ pub struct MatchedPart {
 }
 
 /// Explains the score of the hit at `addr` from the query's scored parts: what each matched
-/// part adds (the best alternative of a leaf counts, the others are shown for reference).
+/// part adds (the best alternative of a leaf counts, the others are shown for reference), and
+/// what scaled the sum (`heading_only_counts_less`: the query searched text and headings).
 pub fn explain_hit(
     score: f32,
     parts: &[ScoredPart],
+    heading_only_counts_less: bool,
     searcher: &Searcher,
     addr: DocAddress,
     passage: &Passage,
@@ -56,8 +61,11 @@ pub fn explain_hit(
         .map(|&(s, e)| passage.text[s..e].to_owned())
         .collect();
     in_text.dedup();
+    let text_matched =
+        heading_only_counts_less.then(|| matched.iter().any(|m| m.field == FieldKind::Body));
     HitExplanation {
         score,
+        adjustments: adjustments(passage.reference, text_matched),
         matched,
         in_text,
     }

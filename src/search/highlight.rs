@@ -20,6 +20,9 @@ pub struct Matcher {
 /// The sorted, merged byte ranges of `tokens` (the index analysis of one text, several terms
 /// per position) matched by `matchers`.
 pub fn highlight(tokens: &[AnalyzedToken], matchers: &[Matcher]) -> Vec<(usize, usize)> {
+    if matchers.is_empty() {
+        return Vec::new();
+    }
     let mut at: HashMap<usize, Vec<&AnalyzedToken>> = HashMap::new();
     for t in tokens {
         at.entry(t.position).or_default().push(t);

@@ -24,7 +24,7 @@ use crate::index::{DossierIndex, FacetCount, FacetError, IndexError};
 use crate::model::Passage;
 pub use aliases::AliasTable;
 use compile::{CompileOptions, Compiled, Compiler};
-pub use compile::{MatchMode, Note};
+pub use compile::{MatchMode, Note, MOST_WORDS_FROM};
 pub use explain::{HitExplanation, MatchedPart};
 pub use filter::{Filter, FilterError};
 pub use query::{parse, QueryError, QueryExpr};
@@ -93,6 +93,9 @@ pub struct SearchOptions {
     /// Rank documents by their best passage, with up to this many more of their matching
     /// passages beneath each (`--group doc --group-size N`); `None`: every passage on its own.
     pub group: Option<usize>,
+    /// When nothing matches, look for a spelling of the query's unknown words that the index
+    /// knows ([`SearchResults::suggestions`]); batch runs turn it off.
+    pub suggest: bool,
 }
 
 impl Default for SearchOptions {
@@ -106,6 +109,7 @@ impl Default for SearchOptions {
             count: true,
             explain: false,
             group: None,
+            suggest: true,
         }
     }
 }
@@ -119,6 +123,11 @@ pub struct Hit {
     pub passage: Passage,
     /// Byte ranges into `passage.text`, sorted and non-overlapping.
     pub highlights: Vec<(usize, usize)>,
+    /// Byte ranges into `passage.title` that the query matched (a passage can match through
+    /// its title alone), sorted and non-overlapping.
+    pub title_highlights: Vec<(usize, usize)>,
+    /// Byte ranges into `passage.section` (empty without a section), likewise.
+    pub section_highlights: Vec<(usize, usize)>,
     /// Why it scored as it did (with [`SearchOptions::explain`]).
     pub explanation: Option<HitExplanation>,
     /// With [`SearchOptions::group`]: more matching passages of the same document.
@@ -143,12 +152,18 @@ pub struct SearchResults {
     pub total_hits: usize,
     /// True when no passage had every word and any-word matching was used instead.
     pub fallback: bool,
+    /// For a long query in the all-words mode: passages needed `.0` of its `.1` plain words
+    /// (see [`compile::MOST_WORDS_FROM`]).
+    pub required_words: Option<(usize, usize)>,
     /// How each part of the query was understood (expansions, aliases, forms, the fallback).
     pub understood: Vec<Note>,
     /// Whether `--explain` was asked for (hits then carry their explanations).
     pub explained: bool,
     /// With grouping by document: how many documents match (the hits are documents then).
     pub total_documents: Option<usize>,
+    /// When nothing matches: the query with each word the index does not know replaced by its
+    /// most frequent indexed word within an edit or two (`ghalibaff` → `ghalibaf`); else empty.
+    pub suggestions: Vec<String>,
     pub hits: Vec<Hit>,
 }
 
@@ -243,6 +258,11 @@ impl<'i> SearchSession<'i> {
                 (hits, Some(documents))
             }
         };
+        let suggestions = if ranked.total == 0 && options.suggest {
+            self.suggest(request, &expr)?
+        } else {
+            Vec::new()
+        };
         let mut counted = Vec::with_capacity(facets.len());
         for key in facets {
             let key = key.trim().to_lowercase();
@@ -259,9 +279,11 @@ impl<'i> SearchSession<'i> {
             query: request.query.clone(),
             total_hits: ranked.total,
             fallback,
+            required_words: ranked.compiled.required_words,
             understood,
             explained: options.explain,
             total_documents,
+            suggestions,
             hits,
         };
         Ok((results, counted))
@@ -289,6 +311,36 @@ impl<'i> SearchSession<'i> {
             query: ranked.compiled.query,
             total: ranked.total,
         }))
+    }
+
+    /// "Did you mean": the query with its unknown words replaced by indexed words near them,
+    /// when that finds passages.
+    fn suggest(
+        &self,
+        request: &SearchRequest,
+        expr: &QueryExpr,
+    ) -> Result<Vec<String>, SearchError> {
+        let corrections =
+            compile::corrections(&self.searcher, *self.index.fields(), &request.query, expr);
+        if corrections.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut suggested = request.query.clone();
+        for (start, end, word) in corrections.iter().rev() {
+            suggested.replace_range(start..end, word);
+        }
+        let mut probe = request.clone();
+        probe.query = suggested.clone();
+        probe.limit = 0;
+        probe.offset = 0;
+        probe.options.highlights = false;
+        probe.options.explain = false;
+        probe.options.suggest = false;
+        Ok(if self.search(&probe)?.total_hits > 0 {
+            vec![suggested]
+        } else {
+            Vec::new()
+        })
     }
 
     /// Compiles the query for `mode` and collects its page of hits; `None` when the query has
@@ -371,16 +423,30 @@ impl<'i> SearchSession<'i> {
     ) -> Result<Hit, SearchError> {
         let options = request.options;
         let passage = self.index.load_passage(&self.searcher, addr)?;
-        let highlights = if options.highlights || options.explain {
-            let tokens = analyzer.index_tokens(&passage.text);
-            highlight::highlight(&tokens, &ranked.compiled.matchers)
-        } else {
-            Vec::new()
-        };
+        let matchers = &ranked.compiled.matchers;
+        let (highlights, title_highlights, section_highlights) =
+            if options.highlights || options.explain {
+                let tokens = analyzer.index_tokens(&passage.text);
+                let heading = |analyzer: &mut WordAnalyzer, text: &str, m| {
+                    highlight::highlight(&analyzer.heading_tokens(text), m)
+                };
+                (
+                    highlight::highlight(&tokens, &matchers.text),
+                    heading(analyzer, &passage.title, &matchers.title),
+                    passage
+                        .section
+                        .as_deref()
+                        .map(|s| heading(analyzer, s, &matchers.section))
+                        .unwrap_or_default(),
+                )
+            } else {
+                Default::default()
+            };
         let explanation = options.explain.then(|| {
             explain::explain_hit(
                 score,
                 &ranked.compiled.parts,
+                ranked.compiled.heading_only_counts_less,
                 &self.searcher,
                 addr,
                 &passage,
@@ -392,6 +458,8 @@ impl<'i> SearchSession<'i> {
             score,
             passage,
             highlights,
+            title_highlights,
+            section_highlights,
             explanation,
             group: None,
         })

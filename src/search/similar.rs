@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-use super::compile::{Compiled, Note};
+use super::compile::{Compiled, FieldMatchers, Note};
 use super::highlight::Matcher;
 use super::{SearchError, SearchRequest, SearchResults, SearchSession};
 use crate::index::analyzer::WordAnalyzer;
@@ -69,6 +69,8 @@ impl SearchSession<'_> {
                 query: passage.passage_id.clone(),
                 total_hits: 0,
                 fallback: false,
+                required_words: None,
+                suggestions: Vec::new(),
                 understood: notes,
                 explained: request.options.explain,
                 total_documents: None,
@@ -106,18 +108,23 @@ impl SearchSession<'_> {
         for filter in &request.filters {
             clauses.push((Occur::Must, filter.query(&fields, &self.meta_keys)?));
         }
-        let matchers = weighted
-            .iter()
-            .map(|(term, _)| Matcher {
-                sequence: vec![HashSet::from([term.clone()])],
-                slop: 0,
-            })
-            .collect();
+        let matchers = FieldMatchers {
+            text: weighted
+                .iter()
+                .map(|(term, _)| Matcher {
+                    sequence: vec![HashSet::from([term.clone()])],
+                    slop: 0,
+                })
+                .collect(),
+            ..FieldMatchers::default()
+        };
         let compiled = Compiled {
             query: Box::new(BooleanQuery::new(clauses)),
             matchers,
             notes,
             parts: Vec::new(),
+            required_words: None,
+            heading_only_counts_less: false,
         };
         // One more than the page, so the passage itself can be dropped from it.
         let page = SearchRequest {
@@ -137,6 +144,8 @@ impl SearchSession<'_> {
             query: passage.passage_id.clone(),
             total_hits: ranked.total.saturating_sub(itself),
             fallback: false,
+            required_words: None,
+            suggestions: Vec::new(),
             understood: ranked.compiled.notes,
             explained: request.options.explain,
             total_documents: None,

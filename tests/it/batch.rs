@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use dossier::batch::{BatchOptions, BatchResult};
 use dossier::eval::TrecUnit;
-use dossier::output::batch::{write_batch, BatchFormat};
+use dossier::output::batch::{write_batch, write_markdown_report, BatchFormat, ReportHeader};
 use dossier::search::{SearchOptions, SearchRequest};
 
 use crate::common::{assert_citation_exact, corpus, request, root, search_with, HitJson};
@@ -187,4 +187,65 @@ fn batch_writes_trec_runs_by_passage_or_document_and_markdown_reports() {
             || md.contains("snapback-mechanism.md"),
         "{md}"
     );
+}
+
+/// The Markdown brief: a header saying which index, which filters and which day; counts in
+/// good English (`1 passage matches`, `1 query`); citations with their paths as code, so a
+/// file name's underscores stay as they are (`ISR_70_2015.txt`, not `ISR\_70\_2015.txt`).
+#[test]
+fn the_markdown_brief_names_its_run_and_reads_well() {
+    let queries = "# watch-list\nsnapback\n\"nuclear bargain\"\n";
+    let (results, _) = batch(
+        queries,
+        "q.txt",
+        BatchFormat::Markdown,
+        2,
+        TrecUnit::Passage,
+    );
+    let header = ReportHeader {
+        index: "idx".into(),
+        filters: vec!["--source UN News".into(), "--where year=2015..2019".into()],
+        date: "2026-12-01".into(),
+    };
+    let mut out = Vec::new();
+    write_markdown_report(&mut out, &results, &header).unwrap();
+    let md = String::from_utf8(out).unwrap();
+    assert!(
+        md.starts_with(
+            "# Search report\n\n- Index: `idx`\n- Filters: `--source UN News`, `--where year=2015..2019`\n- Run on: 2026-12-01\n- Queries: 2\n\n"
+        ),
+        "{md}"
+    );
+    // The ids are line numbers: after the comment, the first query is on line 2.
+    assert!(md.contains("## 2 — `snapback`\n\n"), "{md}");
+    let total = corpus()
+        .search(&SearchRequest::new("snapback", 0))
+        .unwrap()
+        .total_hits;
+    assert!(
+        md.contains(&format!("{total} passages match; the first 2:\n")),
+        "{md}"
+    );
+    assert!(
+        md.contains("## 3 — `\"nuclear bargain\"`\n\n1 passage matches:\n"),
+        "{md}"
+    );
+    assert!(md.contains("1. `fixtures/"), "{md}");
+    assert!(!md.contains("\\_"), "nothing escaped in paths: {md}");
+    // A title's match is in bold in the citation.
+    assert!(
+        md.contains("The **Snapback** Mechanism Explained") || !md.contains("Snapback Mechanism"),
+        "{md}"
+    );
+
+    let (results, md) = batch(
+        "snapback\n",
+        "q.txt",
+        BatchFormat::Markdown,
+        1,
+        TrecUnit::Passage,
+    );
+    assert_eq!(results.len(), 1);
+    assert!(md.contains("- Queries: 1\n"), "{md}");
+    assert!(md.contains("- Filters: none\n"), "{md}");
 }

@@ -87,19 +87,25 @@ impl Driver {
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
+        match self.try_post(path, &body) {
+            Ok(value) => value,
+            Err(error) => panic!("WebDriver {path}: {error}"),
+        }
+    }
+
+    fn try_post(&self, path: &str, body: &Value) -> Result<Value, Value> {
         let mut response = ureq::post(&self.url(path))
             .config()
             .http_status_as_error(false)
             .build()
-            .send_json(&body)
+            .send_json(body)
             .unwrap();
         let value: Value = response.body_mut().read_json().unwrap();
-        assert!(
-            value["value"]["error"].is_null(),
-            "WebDriver {path}: {}",
-            value["value"]
-        );
-        value["value"].clone()
+        if value["value"]["error"].is_null() {
+            Ok(value["value"].clone())
+        } else {
+            Err(value["value"].clone())
+        }
     }
 
     fn get(&self, path: &str) -> Value {
@@ -121,9 +127,25 @@ impl Driver {
         found[ELEMENT].as_str().unwrap().to_owned()
     }
 
+    /// Clicks the element `css` finds; a page still re-rendering (a stale or covered element)
+    /// is tried again for a few seconds.
     fn click(&self, css: &str) {
-        let element = self.find(css);
-        self.post(&format!("/element/{element}/click"), json!({}));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let element = self.wait(&format!(
+                "document.querySelector('{}')",
+                css.replace('\'', "\\'")
+            ));
+            let id = element[ELEMENT].as_str().unwrap_or_default().to_owned();
+            match self.try_post(&format!("/element/{id}/click"), &json!({})) {
+                Ok(_) => return,
+                Err(error) if Instant::now() < deadline => {
+                    let _ = error;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(error) => panic!("click {css}: {error}"),
+            }
+        }
     }
 
     fn type_into(&self, css: &str, text: &str) {
@@ -137,7 +159,8 @@ impl Driver {
 
     /// Waits until `script` (an expression) is truthy, and returns its value.
     fn wait(&self, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // Generous: the suite runs its tests side by side on a small machine.
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let value = self.js(&format!("return ({script});"));
             if !(value.is_null()

@@ -158,6 +158,75 @@ fn color_is_used_only_when_asked_or_on_a_terminal() {
     assert!(stdout(&always).contains("\x1b[1;31msnapback\x1b[0m"));
 }
 
+/// A pipe gets one line per passage; `--width` wraps passages to it (each line indented like
+/// the passage) and fits the citations, counting no colour codes.
+#[test]
+fn passages_wrap_to_the_width_given_and_pipes_get_one_line_each() {
+    let env = TestEnv::ingested();
+    let piped = stdout(&env.run(&["search", "snapback", "--index", "idx"]));
+    let hits = piped.lines().filter(|l| l.contains(" ¶")).count();
+    let passages = piped
+        .lines()
+        .filter(|l| l.starts_with("    ") && !l.starts_with("    matched in the"))
+        .count();
+    assert!(hits > 5);
+    assert_eq!(passages, hits, "one line per passage:\n{piped}");
+    for color in ["never", "always"] {
+        let out = env.run(&[
+            "search", "snapback", "--index", "idx", "--width", "72", "--color", color,
+        ]);
+        let text = stdout(&out);
+        let mut plain = String::new();
+        let mut in_code = false;
+        for c in text.chars() {
+            match c {
+                '\x1b' => in_code = true,
+                'm' if in_code => in_code = false,
+                _ if in_code => {}
+                _ => plain.push(c),
+            }
+        }
+        let long: Vec<&str> = plain.lines().filter(|l| l.chars().count() > 72).collect();
+        assert!(long.is_empty(), "lines longer than 72 ({color}): {long:?}");
+        assert!(
+            plain.lines().filter(|l| l.starts_with("    ")).count() > 3 * passages,
+            "{plain}"
+        );
+    }
+}
+
+/// `search --format markdown`: the batch brief's header and its section for one query.
+#[test]
+fn search_writes_a_markdown_section_for_a_brief() {
+    let env = TestEnv::ingested();
+    let out = env.run(&[
+        "search",
+        "snapback",
+        "--index",
+        "idx",
+        "--format",
+        "markdown",
+        "-n",
+        "2",
+        "--where",
+        "path=fixtures/commentary/",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(md.starts_with("# Search report\n\n- Index: `idx`\n- Filters: `--where path=fixtures/commentary/`\n- Run on: 20"), "{md}");
+    let date = md
+        .lines()
+        .find_map(|l| l.strip_prefix("- Run on: "))
+        .unwrap();
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+        "{date}"
+    );
+    assert!(md.contains("\n## `snapback`\n\n"), "{md}");
+    assert!(md.contains("; the first 2:\n\n1. `fixtures/"), "{md}");
+    assert!(md.contains("The **Snapback** Mechanism"), "{md}");
+}
+
 #[test]
 fn batch_reads_jsonl_queries_with_limits_and_filters_from_stdin() {
     let env = TestEnv::new();

@@ -126,3 +126,18 @@ fn bad_input_is_reported_and_skipped_while_every_good_document_is_committed() {
         duqm.total_hits
     );
 }
+
+/// Zero hits with a way forward: the binary names the spelling the index knows.
+#[test]
+fn a_search_that_finds_nothing_says_did_you_mean_on_stderr() {
+    let env = TestEnv::ingested();
+    let out = env.run(&["search", "ghalibaff", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("dossier: no passage matches; did you mean: ghalibaf\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["search", "zzyzxq", "--index", "idx"]);
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}

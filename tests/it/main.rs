@@ -4,8 +4,8 @@
 //! printers in `dossier::output`), over one index of the fixture corpus built once for the whole
 //! binary (`common::corpus`) or over an index of their own when they write. The binary itself is
 //! run only where it is the subject: `cli` (exit codes, index location, the demo index, colour,
-//! standard input, `--output`, the busy writer, what it prints) and `errors` (messages on
-//! stderr).
+//! standard input, `--output`, the busy writer, what it prints), `errors` (messages on stderr)
+//! and `readme` (the README's examples).
 
 mod common;
 
@@ -18,6 +18,8 @@ mod errors;
 mod eval;
 mod group;
 mod ingest;
+mod ranking;
+mod readme;
 mod search;
 mod server;
 mod show;

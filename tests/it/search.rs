@@ -260,3 +260,39 @@ fn explain_tells_how_the_query_was_read_and_why_a_hit_scored() {
     );
     assert!(printed.contains("why: "), "{printed}");
 }
+
+/// `ghalibaff` is in no passage, while `Ghalibaff~1` finds Ghalibaf: a search that finds
+/// nothing offers the query spelled as the index has its words. The JSON says so under
+/// `suggestions`, only when there is one.
+#[test]
+fn a_search_that_finds_nothing_suggests_the_indexed_spelling() {
+    let results = run(corpus(), &request("ghalibaff"));
+    assert_eq!(results.total_hits, 0);
+    assert_eq!(results.suggestions, ["ghalibaf"]);
+    let json = search(corpus(), "ghalibaf");
+    assert!(json.total_hits > 0, "the suggestion finds passages");
+
+    // Each unknown word is replaced in place; the rest of the query stays as typed.
+    let results = run(corpus(), &request("Speaker Ghalibaff AND Majlis -zzzzzz"));
+    assert_eq!(results.suggestions, ["Speaker ghalibaf AND Majlis -zzzzzz"]);
+
+    let printed = |query: &str| {
+        let mut out = Vec::new();
+        output::write_results(
+            &mut out,
+            &run(corpus(), &request(query)),
+            output::Format::Json,
+            &Style::default(),
+        )
+        .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    assert_eq!(
+        printed("ghalibaff")["suggestions"],
+        serde_json::json!(["ghalibaf"])
+    );
+    assert!(printed("ghalibaf").get("suggestions").is_none());
+    // Nothing near: no suggestion.
+    assert!(run(corpus(), &request("zzyzxq")).suggestions.is_empty());
+    assert!(printed("zzyzxq").get("suggestions").is_none());
+}

@@ -21,6 +21,7 @@
 mod heading;
 pub mod layout;
 mod paragraph;
+pub mod reference;
 
 use super::debris::is_debris;
 use crate::model::normalize_whitespace;
@@ -30,7 +31,7 @@ use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
 /// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
 /// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
-pub const CHUNKER_VERSION: u32 = 3;
+pub const CHUNKER_VERSION: u32 = 5;
 
 /// Default longest passage, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 1500;
@@ -68,6 +69,8 @@ pub struct Chunk {
     pub byte_start: u64,
     pub byte_end: u64,
     pub text: String,
+    /// Reference matter (a footnote, a reference list, a run of links): see [`reference`].
+    pub reference: bool,
 }
 
 /// What the chunker makes of a document.
@@ -305,7 +308,9 @@ pub fn assemble(
         let split = parts.len() > 1;
         for (i, (start, end)) in parts.into_iter().enumerate() {
             let (byte_start, byte_end) = source_range(&joined, start, end);
+            let text = &joined.text[start..end];
             chunks.push(Chunk {
+                reference: reference::is_reference(section.as_deref(), text),
                 section: section.clone(),
                 paragraph,
                 part: split.then_some(i as u32 + 1),
@@ -314,7 +319,7 @@ pub fn assemble(
                 line_end: line_of(byte_end - 1),
                 byte_start: byte_start as u64,
                 byte_end: byte_end as u64,
-                text: joined.text[start..end].to_owned(),
+                text: text.to_owned(),
             });
         }
     }

@@ -249,6 +249,48 @@ impl<'a, S: TermStats> Expander<'a, S> {
         )])
     }
 
+    /// For a query word the index does not know (in no passage's text, title or section): the
+    /// byte range of the word in `typed` (punctuation around it aside) and the indexed word to
+    /// put there, the most frequent one within one edit (two for a word of six letters or
+    /// more), the fewest edits first. `None` for a known word, an acronym, a number, a word of
+    /// fewer than four letters, or one nothing in the index is near.
+    pub fn correction(&mut self, typed: &str) -> Option<(usize, usize, String)> {
+        let words = self.analyze(typed);
+        let [word] = words.as_slice() else {
+            return None;
+        };
+        let letters = word.exact.chars().count();
+        if letters < 4 || word.acronym.is_some() || !word.exact.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        if self.known(&word.stem) || self.known(&word.exact) {
+            return None;
+        }
+        let max = if letters >= 6 { 2 } else { 1 };
+        let exact = word.exact.clone();
+        let near = self.scan(Scope::Body, MAX_FUZZY_TERMS, None, &|term| {
+            term.len().abs_diff(exact.len()) <= max && edit_distance(term, &exact) <= max
+        });
+        // `near` is the most frequent first: the first at the fewest edits.
+        let best = (1..=max).find_map(|d| {
+            near.iter()
+                .find(|term| edit_distance(term, &exact) == d)
+                .cloned()
+        })?;
+        Some((word.start, word.end, best))
+    }
+
+    /// Whether the index has `term` in some passage's text, title or section.
+    fn known(&self, term: &str) -> bool {
+        self.stats.body_doc_freq(term) > 0
+            || [FieldKind::Title, FieldKind::Section].iter().any(|&field| {
+                !self
+                    .stats
+                    .scan_terms(field, Some(term), &|t| t == term)
+                    .is_empty()
+            })
+    }
+
     /// Whether a plain query word is a stop word (analysed alone: `US` is not, `us` is).
     pub fn is_stopword(&mut self, word: &str) -> bool {
         self.analyzer.is_stopword(word)
@@ -518,6 +560,41 @@ mod tests {
         assert_eq!(whys(&x.word("background", false).unwrap()), [&Why::AsTyped]);
         assert!(x.is_stopword("The") && x.is_stopword("us"));
         assert!(!x.is_stopword("US") && !x.is_stopword("U.S.") && !x.is_stopword("sanctions"));
+    }
+
+    /// "Did you mean": an unknown word becomes the most frequent indexed word near it.
+    #[test]
+    fn unknown_words_are_corrected_from_the_index() {
+        let fake = Fake::new(
+            10_000,
+            &[
+                ("ghalibaf", 2),
+                ("sanction", 300),
+                ("sanctions", 250),
+                ("sanctity", 3),
+                ("iran", 900),
+                ("iraq", 400),
+            ],
+            &[],
+        );
+        let mut x = Expander::new(&fake, None, false);
+        assert_eq!(
+            x.correction("ghalibaff"),
+            Some((0, 9, "ghalibaf".to_owned()))
+        );
+        assert_eq!(
+            x.correction("Ghalibaff?"),
+            Some((0, 9, "ghalibaf".to_owned())),
+            "punctuation stays out of the range"
+        );
+        // One edit beats two, then the more frequent word wins.
+        assert_eq!(x.correction("sanctoins").unwrap().2, "sanctions");
+        assert_eq!(x.correction("sancton").unwrap().2, "sanction");
+        assert_eq!(x.correction("irna").unwrap().2, "iran");
+        // Known words, short words, acronyms and numbers have no correction.
+        for word in ["sanctions", "Iran", "irn", "IRGC", "1979", "zzzzzzzz"] {
+            assert_eq!(x.correction(word), None, "{word}");
+        }
     }
 
     #[test]

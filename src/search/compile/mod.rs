@@ -7,6 +7,7 @@
 //!
 //! Stop words, all-caps and acronyms are the analyzer's rules; this module only asks.
 
+pub mod adjust;
 pub mod expand;
 pub mod score;
 
@@ -47,6 +48,18 @@ pub struct CompileOptions<'a> {
     pub exact: bool,
 }
 
+/// A query of this many plain words or more (stop words aside) needs most of them, not all, in
+/// the default all-words mode: a question (`what did Israel say about the Iran deal?`) has
+/// words that a passage answering it need not repeat (`say`). Shorter keyword queries need
+/// every word.
+pub const MOST_WORDS_FROM: usize = 4;
+
+/// How many of a long query's `words` a passage needs: three in four, rounded up (3 of 4, 4 of
+/// 5, 5 of 6, 6 of 8, 8 of 10).
+pub fn words_required(words: usize) -> usize {
+    (3 * words).div_ceil(4)
+}
+
 /// How one part of the query was understood: data for `--explain` (the printers put it in
 /// words).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +75,8 @@ pub enum Note {
     },
     /// A prefix or fuzzy word that no indexed word matches.
     NoIndexedWord { label: String },
+    /// A long query: passages need `required` of its `of` plain words, not all.
+    MostWords { required: usize, of: usize },
     /// No passage had every word: ranked by any of them.
     Fallback,
     /// More like a passage: the distinctive words chosen from it, with their weights.
@@ -74,10 +89,35 @@ pub enum Note {
 /// A compiled query, the matchers for its highlights and how its leaves were understood.
 pub struct Compiled {
     pub query: Box<dyn Query>,
-    pub matchers: Vec<Matcher>,
+    /// The matchers of the passage text, its title and its section.
+    pub matchers: FieldMatchers,
     pub notes: Vec<Note>,
     /// Every scored part (one alternative in one field), for `--explain`.
     pub parts: Vec<ScoredPart>,
+    /// A long query that needs most of its plain words: (required, of).
+    pub required_words: Option<(usize, usize)>,
+    /// Whether the query searches passages' text and their headings alike, so that a passage
+    /// matching only through its headings is scaled down (see [`adjust`]).
+    pub heading_only_counts_less: bool,
+}
+
+/// The positive parts of a query as [`Matcher`]s, per field they search: what lights up in a
+/// hit's text, title and section.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMatchers {
+    pub text: Vec<Matcher>,
+    pub title: Vec<Matcher>,
+    pub section: Vec<Matcher>,
+}
+
+impl FieldMatchers {
+    fn of(&mut self, kind: FieldKind) -> &mut Vec<Matcher> {
+        match kind {
+            FieldKind::Body => &mut self.text,
+            FieldKind::Title => &mut self.title,
+            FieldKind::Section => &mut self.section,
+        }
+    }
 }
 
 /// One alternative of one leaf in one field, and its weight in the whole query.
@@ -166,9 +206,16 @@ pub struct Compiler<'a> {
     fields: Fields,
     meta_keys: &'a BTreeSet<String>,
     expander: Expander<'a, SearcherStats<'a>>,
-    matchers: Vec<Matcher>,
+    matchers: FieldMatchers,
     notes: Vec<Note>,
     parts: Vec<ScoredPart>,
+    /// The queries of the positive parts that search the passage text.
+    text_parts: Vec<Box<dyn Query>>,
+    /// Whether a positive part searches the text and the headings together.
+    searches_headings: bool,
+    /// Set while the root conjunction, in the all-words mode, may need most words only.
+    most_at_root: bool,
+    required_words: Option<(usize, usize)>,
 }
 
 impl<'a> Compiler<'a> {
@@ -183,9 +230,13 @@ impl<'a> Compiler<'a> {
             fields,
             meta_keys,
             expander: Expander::new(stats, options.aliases, options.exact),
-            matchers: Vec::new(),
+            matchers: FieldMatchers::default(),
             notes: Vec::new(),
             parts: Vec::new(),
+            text_parts: Vec::new(),
+            searches_headings: false,
+            most_at_root: false,
+            required_words: None,
         }
     }
 
@@ -199,9 +250,21 @@ impl<'a> Compiler<'a> {
     ) -> Result<Option<Compiled>, SearchError> {
         // Capitals mark acronyms, unless the query's words are written in capitals throughout.
         self.expander.acronyms = !is_all_caps(&expr.words_text());
+        self.most_at_root = mode == MatchMode::All
+            && matches!(
+                expr,
+                QueryExpr::And {
+                    explicit: false,
+                    ..
+                }
+            );
         let Some(query) = self.expr(expr, mode, false)? else {
             return Ok(None);
         };
+        let heading_only_counts_less = self.searches_headings && !self.text_parts.is_empty();
+        let text = heading_only_counts_less
+            .then(|| Box::new(BooleanQuery::union(std::mem::take(&mut self.text_parts))) as _);
+        let query: Box<dyn Query> = Box::new(adjust::Adjusted { inner: query, text });
         let query = if filters.is_empty() {
             query
         } else {
@@ -216,6 +279,8 @@ impl<'a> Compiler<'a> {
             matchers: self.matchers,
             notes: self.notes,
             parts: self.parts,
+            required_words: self.required_words,
+            heading_only_counts_less,
         }))
     }
 
@@ -239,15 +304,21 @@ impl<'a> Compiler<'a> {
                 }
             }
             QueryExpr::And { clauses, .. } => {
+                // Only the query's own top-level words (the first conjunction compiled) can
+                // need most of them rather than all.
+                let most = std::mem::take(&mut self.most_at_root);
                 let clauses = self.without_stopwords(clauses);
                 let clauses = clauses.as_slice();
                 let mut subs = Vec::new();
+                // Which of `subs` are plain words (or a name of several).
+                let mut plain = Vec::new();
                 let mut i = 0;
                 while i < clauses.len() {
                     let (occur, clause) = &clauses[i];
                     // A name of several words (`Islamic Revolutionary Guard Corps`, unquoted).
                     if let Some((q, used)) = self.alias_run(&clauses[i..], negated) {
                         subs.push((occur_of(*occur, mode, false), q));
+                        plain.push(true);
                         i += used;
                         continue;
                     }
@@ -265,9 +336,34 @@ impl<'a> Compiler<'a> {
                         })
                     );
                     subs.push((occur_of(*occur, mode, is_filter), q));
+                    plain.push(
+                        *occur == Occur::Default
+                            && matches!(
+                                clause,
+                                QueryExpr::Leaf(Leaf {
+                                    kind: LeafKind::Word(_),
+                                    ..
+                                })
+                            ),
+                    );
                 }
                 if subs.iter().all(|(o, _)| *o == TOccur::MustNot) {
                     return Ok(None);
+                }
+                let words = plain.iter().filter(|&&p| p).count();
+                if most && words >= MOST_WORDS_FROM {
+                    let required = words_required(words);
+                    for ((occur, _), _) in subs.iter_mut().zip(&plain).filter(|(_, &p)| p) {
+                        *occur = TOccur::Should;
+                    }
+                    self.notes.push(Note::MostWords {
+                        required,
+                        of: words,
+                    });
+                    self.required_words = Some((required, words));
+                    return Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(
+                        subs, required,
+                    ))));
                 }
                 Some(Box::new(BooleanQuery::new(subs)))
             }
@@ -438,6 +534,11 @@ impl<'a> Compiler<'a> {
             for &(kind, boost) in scope_fields(scope) {
                 let q = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop);
                 if !negated {
+                    if kind == FieldKind::Body {
+                        self.text_parts.push(q.box_clone());
+                    } else if scope == Scope::All {
+                        self.searches_headings = true;
+                    }
                     self.parts.push(ScoredPart {
                         field: kind,
                         alternative: alt.clone(),
@@ -457,16 +558,18 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::union(per_field))
             });
         }
-        if !negated && matches!(scope, Scope::All | Scope::Body) {
-            for alt in &alternatives {
-                self.matchers.push(Matcher {
-                    sequence: alt
-                        .sequence
-                        .iter()
-                        .map(|alts| alts.iter().cloned().collect::<HashSet<_>>())
-                        .collect(),
-                    slop: alt.slop,
-                });
+        if !negated {
+            for &(kind, _) in scope_fields(scope) {
+                for alt in &alternatives {
+                    self.matchers.of(kind).push(Matcher {
+                        sequence: alt
+                            .sequence
+                            .iter()
+                            .map(|alts| alts.iter().cloned().collect::<HashSet<_>>())
+                            .collect(),
+                        slop: alt.slop,
+                    });
+                }
             }
         }
         self.notes.push(Note::Leaf {
@@ -492,6 +595,52 @@ impl<'a> Compiler<'a> {
             idf_weight(total, stats.searcher.doc_freq(term).unwrap_or(0))
         })
     }
+}
+
+/// For a query that found nothing: each word of it (not an excluded one) that the index does
+/// not know, as the byte range of the word in `query` and the indexed word to put there (see
+/// [`Expander::correction`]).
+pub fn corrections(
+    searcher: &Searcher,
+    fields: Fields,
+    query: &str,
+    expr: &QueryExpr,
+) -> Vec<(usize, usize, String)> {
+    fn words<'e>(expr: &'e QueryExpr, out: &mut Vec<&'e Leaf>) {
+        match expr {
+            QueryExpr::Leaf(
+                leaf @ Leaf {
+                    kind: LeafKind::Word(_),
+                    ..
+                },
+            ) => out.push(leaf),
+            QueryExpr::Leaf(_) => {}
+            QueryExpr::Or(alternatives) => alternatives.iter().for_each(|a| words(a, out)),
+            QueryExpr::And { clauses, .. } => clauses
+                .iter()
+                .filter(|(occur, _)| *occur != Occur::Exclude)
+                .for_each(|(_, c)| words(c, out)),
+        }
+    }
+    let mut leaves = Vec::new();
+    words(expr, &mut leaves);
+    let mut expander = Expander::new(SearcherStats { searcher, fields }, None, false);
+    let mut found = Vec::new();
+    for leaf in leaves {
+        let LeafKind::Word(word) = &leaf.kind else {
+            continue;
+        };
+        let Some((at, _)) = query.char_indices().nth(leaf.column.saturating_sub(1)) else {
+            continue;
+        };
+        if !query[at..].starts_with(word.as_str()) {
+            continue;
+        }
+        if let Some((start, end, replacement)) = expander.correction(word) {
+            found.push((at + start, at + end, replacement));
+        }
+    }
+    found
 }
 
 /// How a clause takes part in its conjunction under a match mode.
@@ -548,5 +697,16 @@ fn sequence_query_with(
         phrases.into_iter().next().expect("one phrase")
     } else {
         Box::new(BooleanQuery::union(phrases))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_queries_need_three_words_in_four() {
+        let required: Vec<usize> = (MOST_WORDS_FROM..=10).map(words_required).collect();
+        assert_eq!(required, [3, 4, 5, 6, 6, 7, 8]);
     }
 }

@@ -44,6 +44,60 @@ pub fn scope_fields(scope: Scope) -> &'static [(FieldKind, f32)] {
     }
 }
 
+/// Reference matter (footnotes, reference lists, runs of links; marked at ingest) repeats the
+/// words of the text it supports: its score counts for this share, so it ranks below the text.
+pub const REFERENCE_WEIGHT: f32 = 0.3;
+
+/// A passage that matches only through its title or section (the heading matched, the passage
+/// itself says nothing of it) counts for this share of its score, so a passage whose text matches
+/// ranks above it at a similar score.
+pub const HEADING_ONLY_WEIGHT: f32 = 0.6;
+
+/// Why a passage's score was scaled, beside what its matches gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjustment {
+    /// Reference matter: [`REFERENCE_WEIGHT`].
+    Reference,
+    /// Matched only in the title or section: [`HEADING_ONLY_WEIGHT`].
+    HeadingOnly,
+}
+
+impl Adjustment {
+    /// The factor the score is multiplied by.
+    pub fn factor(self) -> f32 {
+        match self {
+            Adjustment::Reference => REFERENCE_WEIGHT,
+            Adjustment::HeadingOnly => HEADING_ONLY_WEIGHT,
+        }
+    }
+}
+
+/// The adjustments of a passage: whether it is reference matter, and whether its text matched
+/// when the query searched its text and its headings (`None`: the query did not search both).
+pub fn adjustments(reference: bool, text_matched: Option<bool>) -> Vec<Adjustment> {
+    let mut out = Vec::new();
+    if reference {
+        out.push(Adjustment::Reference);
+    }
+    if text_matched == Some(false) {
+        out.push(Adjustment::HeadingOnly);
+    }
+    out
+}
+
+/// The product of the factors of [`adjustments`].
+pub fn passage_factor(reference: bool, text_matched: Option<bool>) -> f32 {
+    let mut factor = 1.0;
+    if reference {
+        factor *= REFERENCE_WEIGHT;
+    }
+    if text_matched == Some(false) {
+        factor *= HEADING_ONLY_WEIGHT;
+    }
+    factor
+}
+
 /// What a word in half the passages or more still counts for (in idf units): a trace, so
 /// passages with it still rank above those without.
 pub const COMMON_WORD_FLOOR: f64 = 0.05;
@@ -82,6 +136,23 @@ mod tests {
             1.0,
             "an unknown term keeps tantivy's weight"
         );
+    }
+
+    #[test]
+    fn reference_matter_and_heading_only_matches_count_less() {
+        assert_eq!(passage_factor(false, Some(true)), 1.0);
+        assert_eq!(passage_factor(false, None), 1.0);
+        assert_eq!(passage_factor(true, Some(true)), REFERENCE_WEIGHT);
+        assert_eq!(passage_factor(false, Some(false)), HEADING_ONLY_WEIGHT);
+        assert_eq!(
+            adjustments(true, Some(false)),
+            [Adjustment::Reference, Adjustment::HeadingOnly]
+        );
+        let product: f32 = adjustments(true, Some(false))
+            .iter()
+            .map(|a| a.factor())
+            .product();
+        assert_eq!(product, passage_factor(true, Some(false)));
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub struct HitJson {
     pub byte_end: u64,
     pub text: String,
     pub highlights: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub title_highlights: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub section_highlights: Vec<[usize; 2]>,
 }
 
 // ---------------------------------------------------------------------------------------------
