@@ -40,6 +40,49 @@ pub enum Command {
     Trend(TrendArgs),
     /// Passages like a given one (more like this), from its distinctive words
     Similar(SimilarArgs),
+    /// Run a watch-list: only what is new for each standing query since its last run
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// A batch query file (plain, TSV or JSONL, with ids, filters and limits as for `batch`)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Where the state is kept (default: FILE.state.json beside FILE)
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = WatchFormatArg::Text)]
+    pub format: WatchFormatArg,
+
+    /// Write the output to FILE (the state is saved once it is written)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// New passages shown per query (a query's own limit wins)
+    #[arg(long, short = 'n', default_value_t = 100)]
+    pub limit: usize,
+
+    /// First runs set the mark without reporting the current matches
+    #[arg(long)]
+    pub from_now: bool,
+
+    /// Show what is new without saving the state (the next run shows it again)
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormatArg {
+    Text,
+    Markdown,
+    Jsonl,
+    Atom,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@
 //! ```text
 //! server              the HTTP API and the page (a front end on the engine, like the CLI)
 //! engine   output     front-end API (every CLI command and the server call the engine) | printers
-//!   eval              scores TREC runs on qrels
+//!   eval   watch      scores TREC runs on qrels | watch-lists: what is new since the last run
 //!   batch             many queries in parallel on one view of the index
 //!   search            query → tantivy query → ranked hits → highlights
 //! ingest   index      files → Documents of Passages | schema, analyzer, writes, reads
@@ -48,6 +48,7 @@ pub mod model;
 pub mod output;
 pub mod search;
 pub mod server;
+pub mod watch;
 
 /// The layer rule of the module docs, checked on the source.
 #[cfg(test)]

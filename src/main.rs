@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(&location, args),
         Command::Trend(args) => commands::trend::run(&location, args),
         Command::Similar(args) => commands::similar::run(&location, args),
+        Command::Watch(args) => commands::watch::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

@@ -11,6 +11,7 @@ pub mod show;
 pub mod similar;
 pub mod stats;
 pub mod trend;
+pub mod watch;
 
 use std::io::IsTerminal;
 

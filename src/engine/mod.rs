@@ -279,6 +279,19 @@ impl Engine {
         ingest::ingest_into(&self.index, paths, options, observer)
     }
 
+    /// Runs a watch-list (`text`, its format from `name`) against `state`: what is new for each
+    /// query since its last run, on one view of the index. The caller writes the output, then
+    /// saves the state.
+    pub fn watch(
+        &self,
+        text: &str,
+        name: Option<&str>,
+        options: &crate::watch::WatchOptions,
+        state: &mut crate::watch::WatchState,
+    ) -> Result<crate::watch::WatchRun, crate::watch::WatchError> {
+        crate::watch::run(&self.session()?, text, name, options, state)
+    }
+
     /// Removes documents (by id) or files (by path) from the index, in one commit.
     pub fn remove(&self, targets: &[String]) -> Result<Vec<RemoveOutcome>, IndexError> {
         ingest::remove(&self.index, targets)

@@ -733,6 +733,50 @@ impl DossierIndex {
         Ok(out)
     }
 
+    /// The latest ingest run whose passages this view holds (0 for an empty index).
+    pub fn last_ingest_run(&self, searcher: &Searcher) -> Result<u64, IndexError> {
+        let mut last = 0;
+        for segment in searcher.segment_readers() {
+            let column = segment
+                .fast_fields()
+                .u64("ingest_seq")
+                .map_err(|e| self.error(e))?;
+            if segment.num_docs() > 0 {
+                last = last.max(column.max_value());
+            }
+        }
+        Ok(last)
+    }
+
+    /// The text digests of every passage `query` matches.
+    pub fn digests_of(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+    ) -> Result<Vec<u64>, IndexError> {
+        let docs = searcher
+            .search(query, &DocSetCollector)
+            .map_err(|e| self.error(e))?;
+        let mut digests = Vec::with_capacity(docs.len());
+        let mut columns = std::collections::HashMap::new();
+        for addr in docs {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("digest")
+                        .map_err(|e| self.error(e))?,
+                ),
+            };
+            if let Some(d) = column.first(addr.doc_id) {
+                digests.push(d);
+            }
+        }
+        Ok(digests)
+    }
+
     /// Matching passages per document among those `query` matches.
     pub fn documents_of(
         &self,

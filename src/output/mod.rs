@@ -8,6 +8,7 @@ pub mod json;
 pub mod stats;
 pub mod text;
 pub mod trend;
+pub mod watch;
 
 use std::io::{self, Write};
 

@@ -28,6 +28,8 @@ pub enum Filter {
     Document(String),
     /// The documents of one file, or of every file under a directory (`path=fixtures/ungd/`).
     Path(String),
+    /// Passages whose text an ingest run after this one wrote (watch-lists' "new").
+    IngestedAfter(u64),
 }
 
 /// A filter that cannot be read or applied.
@@ -140,6 +142,7 @@ impl Filter {
             Filter::Date { .. } => "date",
             Filter::Document(_) => "doc_id",
             Filter::Path(_) => "path",
+            Filter::IngestedAfter(_) => "ingest_seq",
         }
     }
 
@@ -185,6 +188,10 @@ impl Filter {
                 IndexRecordOption::Basic,
             )),
             Filter::Path(path) => path_query(fields, path),
+            Filter::IngestedAfter(run) => Box::new(RangeQuery::new(
+                Bound::Excluded(Term::from_field_u64(fields.ingest_seq, *run)),
+                Bound::Unbounded,
+            )),
         };
         Ok(Box::new(ConstScoreQuery::new(query, 0.0)))
     }

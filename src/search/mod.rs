@@ -215,6 +215,16 @@ impl<'i> SearchSession<'i> {
         })
     }
 
+    /// The index this session reads.
+    pub fn index(&self) -> &DossierIndex {
+        self.index
+    }
+
+    /// The one view of the index every search of this session reads.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
     /// Runs `request`.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         Ok(self.search_with_facets(request, &[], 0)?.0)

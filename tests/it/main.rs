@@ -25,3 +25,4 @@ mod server;
 mod show;
 mod similar;
 mod trend;
+mod watch;
