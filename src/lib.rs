@@ -63,15 +63,21 @@ mod layering {
         ("search", &["model", "index"]),
         ("batch", &["model", "search"]),
         ("eval", &["model", "search", "batch"]),
+        ("watch", &["model", "index", "search", "batch"]),
         (
             "engine",
-            &["model", "ingest", "index", "search", "batch", "eval"],
+            &[
+                "model", "ingest", "index", "search", "batch", "eval", "watch",
+            ],
         ),
-        ("output", &["model", "index", "search", "batch", "eval"]),
+        (
+            "output",
+            &["model", "index", "search", "batch", "eval", "watch"],
+        ),
         (
             "server",
             &[
-                "model", "index", "search", "batch", "eval", "engine", "output",
+                "model", "index", "search", "batch", "eval", "watch", "engine", "output",
             ],
         ),
     ];

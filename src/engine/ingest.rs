@@ -119,6 +119,7 @@ pub fn ingest_into(
     }
     observer.committing();
     updater.commit()?;
+    index.refresh();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -233,5 +234,6 @@ pub(super) fn remove(
         outcomes.push(outcome);
     }
     updater.commit()?;
+    index.refresh();
     Ok(outcomes)
 }

@@ -347,7 +347,20 @@ pub struct DossierIndex {
     fields: Fields,
     dir: Option<PathBuf>,
     reader: IndexReader,
+    /// When the reader last looked for new commits, and the commit data it found then.
+    view: std::sync::Arc<std::sync::Mutex<View>>,
 }
+
+/// What the reader last saw.
+pub(crate) struct View {
+    checked: Option<std::time::Instant>,
+    info: Option<CommitInfo>,
+}
+
+/// How long a searcher's view is reused before the reader looks for commits again: a server
+/// answering many requests reads `meta.json` a few times a second, not once per request, and
+/// another process's commit is searchable well within a second.
+const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl DossierIndex {
     /// Opens the index in `dir`; a directory without one is [`IndexError::Missing`].
@@ -451,6 +464,10 @@ impl DossierIndex {
             fields,
             dir,
             reader,
+            view: std::sync::Arc::new(std::sync::Mutex::new(View {
+                checked: None,
+                info: None,
+            })),
         })
     }
 
@@ -472,8 +489,31 @@ impl DossierIndex {
     /// A searcher on the latest commit (picking up commits made by other processes since the
     /// last call).
     pub fn searcher(&self) -> Result<Searcher, IndexError> {
-        self.reader.reload().map_err(|e| self.error(e))?;
+        let mut view = self.view.lock().unwrap_or_else(|p| p.into_inner());
+        if view.checked.is_none_or(|at| at.elapsed() >= RECHECK_AFTER) {
+            self.reader.reload().map_err(|e| self.error(e))?;
+            view.info = self.commit_info();
+            view.checked = Some(std::time::Instant::now());
+        }
         Ok(self.reader.searcher())
+    }
+
+    /// Forgets the current view: the next [`DossierIndex::searcher`] looks for commits at once
+    /// (after this process committed).
+    pub fn refresh(&self) {
+        forget_view(&self.view);
+    }
+
+    /// The commit data as the last [`DossierIndex::searcher`] saw it (cheap: no file read).
+    pub fn viewed_commit_info(&self) -> Option<CommitInfo> {
+        let view = self.view.lock().unwrap_or_else(|p| p.into_inner());
+        match view.checked {
+            Some(_) => view.info.clone(),
+            None => {
+                drop(view);
+                self.commit_info()
+            }
+        }
     }
 
     /// Starts an ingest. Fails with [`IndexError::Busy`] when another writer holds the lock.
@@ -930,6 +970,11 @@ fn tantivy_error(dir: &Path, e: TantivyError) -> IndexError {
         TantivyError::SchemaError(reason) => IndexError::Incompatible { dir, reason },
         source => IndexError::Tantivy { dir, source },
     }
+}
+
+/// Makes the next searcher look for commits at once.
+pub(crate) fn forget_view(view: &std::sync::Mutex<View>) {
+    view.lock().unwrap_or_else(|p| p.into_inner()).checked = None;
 }
 
 /// Why tantivy cannot read an index, in words.

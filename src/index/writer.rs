@@ -44,6 +44,8 @@ pub struct Updater {
     meta_keys: BTreeSet<String>,
     /// Set by [`Updater::clear`]: nothing indexed before counts as present any more.
     cleared: bool,
+    /// The index's view, forgotten on commit so this process searches what it wrote.
+    view: std::sync::Arc<std::sync::Mutex<super::View>>,
     /// This run's number (the last commit's plus one).
     run_seq: u64,
     /// The index's identity (new when the index is new or rebuilt).
@@ -68,6 +70,7 @@ impl Updater {
             seen: HashSet::new(),
             meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
             cleared: false,
+            view: std::sync::Arc::clone(&index.view),
             run_seq: index.commit_info().map_or(0, |c| c.ingest_seq) + 1,
             index_id: index
                 .commit_info()
@@ -263,6 +266,7 @@ impl Updater {
         let mut prepared = self.writer.prepare_commit().map_err(error)?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(error)?;
+        super::forget_view(&self.view);
         self.writer.wait_merging_threads().map_err(error)
     }
 

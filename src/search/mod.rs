@@ -210,7 +210,10 @@ impl<'i> SearchSession<'i> {
         Ok(SearchSession {
             index,
             searcher: index.searcher()?,
-            meta_keys: index.commit_info().map(|c| c.meta_keys).unwrap_or_default(),
+            meta_keys: index
+                .viewed_commit_info()
+                .map(|c| c.meta_keys)
+                .unwrap_or_default(),
             aliases: aliases.into(),
         })
     }

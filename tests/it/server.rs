@@ -420,9 +420,18 @@ fn new_documents_are_searchable_without_a_restart_and_a_lost_index_is_503() {
         &mut (),
     )
     .unwrap();
-    assert_eq!(get(&app, "/api/search?q=zanzibar").json()["total_hits"], 1);
+    // Searchable within a second (the server looks for commits a few times a second).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while get(&app, "/api/search?q=zanzibar").json()["total_hits"] != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new document never showed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     // The index disappears under the server: an error, and the server goes on answering.
     std::fs::remove_dir_all(&index).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let e = get(&app, "/api/search?q=zanzibar").error(StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(e["kind"], "index");
     assert_eq!(get(&app, "/healthz").status, StatusCode::OK);
