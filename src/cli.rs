@@ -167,6 +167,11 @@ pub struct ServeArgs {
     /// Let pages from this origin call the API (CORS); none by default.
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
+
+    /// Watch-lists the page lists with what is new for them (read only; `dossier watch`
+    /// advances them). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub watch: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

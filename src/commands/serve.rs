@@ -36,6 +36,7 @@ pub fn run(location: &IndexLocation, args: &ServeArgs) -> anyhow::Result<Status>
     let config = ServerConfig {
         token: args.token.clone().filter(|t| !t.is_empty()),
         cors: args.cors.clone(),
+        watch_lists: args.watch.clone(),
         ..ServerConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

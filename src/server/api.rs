@@ -1,5 +1,6 @@
 //! The JSON API: parameters → one engine call → the CLI's JSON records.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::rejection::StringRejection;
@@ -324,6 +325,106 @@ pub(super) async fn similar(
         serde_json::to_vec(&SearchJson::new(&results)).map_err(|e| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
         })
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /api/watch`: the watch-lists given to `dossier serve --watch`, each query with how many
+/// passages are new for it since its last `dossier watch` run (nothing is saved);
+/// `GET /api/watch?list=N&query=ID`: that query's new passages (as `dossier watch --format
+/// jsonl` writes a query).
+pub(super) async fn watch(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw)?;
+    let lists = Arc::clone(&state.watch_lists);
+    let list = match params.get("list").filter(|l| !l.is_empty()) {
+        Some(n) => Some(
+            n.parse::<usize>()
+                .ok()
+                .filter(|&n| n < lists.len())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        format!("no watch-list {n}"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let query = params.get("query").map(str::to_owned);
+    let limit = params.number("limit", 20, MAX_LIMIT)?;
+    let body = with_engine(&state, move |engine| {
+        let run_list = |path: &std::path::Path| -> Result<crate::watch::WatchRun, ApiError> {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "watch",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let mut watch_state = crate::watch::read_state(&crate::watch::default_state_path(path))
+                .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "watch", e.to_string()))?;
+            let options = crate::watch::WatchOptions {
+                limit,
+                from_now: false,
+                search: SearchOptions::default(),
+            };
+            let name = path.to_string_lossy();
+            engine
+                .watch(&text, Some(&name), &options, &mut watch_state)
+                .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "watch", e.to_string()))
+        };
+        match list {
+            None => {
+                let mut out = Vec::new();
+                for (i, path) in lists.iter().enumerate() {
+                    let run = run_list(path)?;
+                    let queries: Vec<Value> = run
+                        .results
+                        .iter()
+                        .map(|r| match &r.outcome {
+                            Ok(n) => json!({"id": r.query.id, "query": r.query.query, "new_total": n.total, "status": n.status}),
+                            Err(e) => json!({"id": r.query.id, "query": r.query.query, "error": e}),
+                        })
+                        .collect();
+                    let (_, new) = run.counts();
+                    out.push(json!({"list": i, "name": path.display().to_string(), "new_total": new, "queries": queries}));
+                }
+                serde_json::to_vec(&json!({ "lists": out }))
+                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+            }
+            Some(i) => {
+                let run = run_list(&lists[i])?;
+                let wanted = query.unwrap_or_default();
+                let Some(r) = run.results.iter().find(|r| r.query.id == wanted) else {
+                    return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no query `{wanted}` in that watch-list")));
+                };
+                let mut out = Vec::new();
+                let single = crate::watch::WatchRun {
+                    results: vec![crate::watch::WatchResult {
+                        query: r.query.clone(),
+                        outcome: match &r.outcome {
+                            Ok(n) => Ok(crate::watch::NewHits { status: n.status, total: n.total, hits: n.hits.clone() }),
+                            Err(e) => Err(e.clone()),
+                        },
+                    }],
+                    index_id: run.index_id.clone(),
+                    mark: run.mark,
+                };
+                crate::output::watch::write_watch(
+                    &mut out,
+                    &single,
+                    crate::output::watch::WatchFormat::Jsonl,
+                    &crate::output::watch::WatchHeader { watch_list: String::new(), run_at: String::new() },
+                )
+                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+                Ok(out)
+            }
+        }
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())

@@ -51,6 +51,9 @@ pub struct ServerConfig {
     pub concurrency: usize,
     /// How long one request may take, waiting included.
     pub timeout: Duration,
+    /// Watch-lists the page lists with what is new for them (read only: runs of
+    /// `dossier watch` advance their state).
+    pub watch_lists: Vec<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +64,7 @@ impl Default for ServerConfig {
             cors: None,
             concurrency: cores * 2,
             timeout: Duration::from_secs(20),
+            watch_lists: Vec::new(),
         }
     }
 }
@@ -69,6 +73,7 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub engine: Arc<Engine>,
+    pub watch_lists: Arc<Vec<std::path::PathBuf>>,
     pub permits: Arc<Semaphore>,
     pub timeout: Duration,
 }
@@ -77,6 +82,7 @@ pub(crate) struct AppState {
 pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
     let state = AppState {
         engine,
+        watch_lists: Arc::new(config.watch_lists.clone()),
         permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
         timeout: config.timeout,
     };
@@ -91,6 +97,7 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .route("/api/stats", get(api::stats))
         .route("/api/trend", get(api::trend))
         .route("/api/similar", get(api::similar))
+        .route("/api/watch", get(api::watch))
         .route("/api/batch", post(api::batch))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

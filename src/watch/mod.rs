@@ -7,7 +7,7 @@
 //! the number; see `index::Fields::ingest_seq`), and the state keeps, per query, the run it has
 //! reported up to (its mark), the index's identity, and the digests of the texts it has seen.
 //!
-//! - The first run of a query (or of a query whose text, filters or limit changed) reports its
+//! - The first run of a query (or of a query whose text or filters changed) reports its
 //!   current matches, up to its limit, and sets the mark; `from_now` sets the mark only.
 //! - A rebuilt index (another identity) is compared by content: what was seen is not new again,
 //!   what was not seen is.
@@ -54,7 +54,7 @@ pub struct WatchState {
 /// What one query has reported.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct QueryState {
-    /// The query's text, filters and limit: a change starts the query over.
+    /// The query's text and filters: a change starts the query over.
     pub fingerprint: String,
     /// The index the mark counts in.
     pub index_id: String,
@@ -72,7 +72,7 @@ pub struct QueryState {
 pub enum Status {
     /// Its first run: its current matches.
     Started,
-    /// Its text, filters or limit changed: it started over with its current matches.
+    /// Its text or filters changed: it started over with its current matches.
     Restarted,
     /// First run with `from_now`: the mark is set, nothing reported.
     Marked,
@@ -147,6 +147,26 @@ pub fn default_state_path(watch_list: &Path) -> PathBuf {
     let mut name = watch_list.as_os_str().to_owned();
     name.push(".state.json");
     PathBuf::from(name)
+}
+
+/// Reads a state without locking it (for a reader that never saves, such as the server's
+/// watch panel); an absent file is an empty state.
+pub fn read_state(path: &Path) -> Result<WatchState, WatchError> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| WatchError::BadState {
+            path: shown,
+            message: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(WatchState {
+            version: STATE_VERSION,
+            queries: BTreeMap::new(),
+        }),
+        Err(e) => Err(WatchError::BadState {
+            path: shown,
+            message: e.to_string(),
+        }),
+    }
 }
 
 /// A state file held for one run: locked against a second run until dropped.
@@ -234,11 +254,12 @@ impl StateFile {
     }
 }
 
-/// What makes a query the same query from run to run.
-fn fingerprint(q: &BatchQuery, limit: usize) -> String {
+/// What makes a query the same query from run to run: its text and its filters (not its limit,
+/// which only says how much to show).
+fn fingerprint(q: &BatchQuery) -> String {
     let mut filters: Vec<String> = q.filters.iter().map(|f| format!("{f:?}")).collect();
     filters.sort();
-    format!("{}\u{1f}{}\u{1f}{limit}", q.query, filters.join("\u{1e}"))
+    format!("{}\u{1f}{}", q.query, filters.join("\u{1e}"))
 }
 
 fn hex(digest: u64) -> String {
@@ -266,7 +287,7 @@ pub fn run(
     for query in queries {
         kept.insert(query.id.clone());
         let limit = query.limit.unwrap_or(options.limit);
-        let print = fingerprint(&query, limit);
+        let print = fingerprint(&query);
         let previous = state.queries.get(&query.id).cloned();
         let outcome = run_query(
             session,

@@ -528,3 +528,59 @@ fn similar_answers_the_search_json_with_the_words_used() {
     get(&app, "/api/similar?id=nowhere.txt%231").error(StatusCode::NOT_FOUND);
     get(&app, "/api/similar").error(StatusCode::BAD_REQUEST);
 }
+
+#[test]
+fn the_page_lists_watch_lists_with_what_is_new_and_saves_nothing() {
+    let env = TestEnv::empty();
+    std::fs::create_dir_all(env.path("docs")).unwrap();
+    std::fs::write(env.path("docs/a.txt"), "Brief\n\nSnapback in August.\n").unwrap();
+    let index = env.path("idx");
+    let ingest = || {
+        dossier::engine::ingest(
+            &index,
+            &env.paths(&["docs"]),
+            &IngestOptions::default(),
+            &mut (),
+        )
+        .unwrap()
+    };
+    ingest();
+    let list = env.path("list.tsv");
+    std::fs::write(&list, "snap\tsnapback\npress\t\"maximum pressure\"\n").unwrap();
+    let watched = env.run(&["watch", "list.tsv", "--index", "idx"]);
+    assert_eq!(watched.status.code(), Some(0), "{}", stderr(&watched));
+    let state_path = env.path("list.tsv.state.json");
+    let saved = std::fs::read_to_string(&state_path).unwrap();
+    std::fs::write(
+        env.path("docs/b.txt"),
+        "More\n\nSnapback again in October.\n",
+    )
+    .unwrap();
+    ingest();
+    let location = IndexLocation {
+        dir: index.clone(),
+        is_default: false,
+    };
+    let config = ServerConfig {
+        watch_lists: vec![list.clone()],
+        ..ServerConfig::default()
+    };
+    let app = server::router(Arc::new(Engine::open(&location, &mut ()).unwrap()), &config);
+    let lists = get(&app, "/api/watch");
+    assert_eq!(lists.status, StatusCode::OK, "{}", lists.text());
+    let lists = lists.json();
+    assert_eq!(lists["lists"][0]["new_total"], 1);
+    assert_eq!(lists["lists"][0]["queries"][0]["id"], "snap");
+    assert_eq!(lists["lists"][0]["queries"][0]["new_total"], 1);
+    assert_eq!(lists["lists"][0]["queries"][1]["new_total"], 0);
+    let one = get(&app, "/api/watch?list=0&query=snap");
+    let record: Value = serde_json::from_str(one.text().lines().next().unwrap()).unwrap();
+    assert_eq!(record["hits"][0]["text"], "Snapback again in October.");
+    assert_eq!(
+        std::fs::read_to_string(&state_path).unwrap(),
+        saved,
+        "the page only reads"
+    );
+    get(&app, "/api/watch?list=7&query=snap").error(StatusCode::NOT_FOUND);
+    get(&app, "/api/watch?list=0&query=nope").error(StatusCode::NOT_FOUND);
+}

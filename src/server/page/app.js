@@ -5,7 +5,7 @@
 
 const PAGE_SIZE = 10;
 // URL parameters with a meaning of their own; every other one is a metadata filter.
-const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group", "similar"]);
+const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group", "similar", "watch"]);
 const PREFERRED_FACETS = ["source", "country", "year"];
 const MAX_FACETS = 6;
 // Keys whose values are too many or too free to filter on by clicking.
@@ -56,6 +56,7 @@ function readState() {
     doc: params.get("doc") || "",
     passage: params.get("passage") || "",
     similar: params.get("similar") || "",
+    watch: params.get("watch") || "",
     filters,
   };
 }
@@ -72,6 +73,7 @@ function stateUrl(state) {
   if (state.doc) params.set("doc", state.doc);
   if (state.passage) params.set("passage", state.passage);
   if (state.similar) params.set("similar", state.similar);
+  if (state.watch) params.set("watch", state.watch);
   const query = params.toString();
   return query ? "/?" + query : "/";
 }
@@ -96,6 +98,11 @@ function render() {
   renderActive(state);
   if (state.doc) {
     openReader(state);
+  } else if (state.watch) {
+    $("reader").hidden = true;
+    $("results-pane").hidden = false;
+    $("filters").hidden = false;
+    runWatch(state);
   } else if (state.similar) {
     $("reader").hidden = true;
     $("results-pane").hidden = false;
@@ -288,6 +295,73 @@ async function renderTrend(state, searchParams, mine) {
   $("trend-caption").textContent = `Share of documents per year that match (click a year to narrow)`;
   $("trend-chart").replaceChildren(svg);
   figure.hidden = false;
+}
+
+// The watch-lists `dossier serve --watch` was given, with what is new for each query.
+async function loadWatchLists() {
+  let body;
+  try {
+    body = await api("/api/watch");
+  } catch (_) {
+    return;
+  }
+  if (!body.lists || !body.lists.length) return;
+  const holder = $("watch-lists");
+  holder.replaceChildren();
+  for (const list of body.lists) {
+    const items = el("ul", { class: "watch-queries" });
+    for (const q of list.queries) {
+      const label = q.error ? `${q.query} (error)` : `${q.query}`;
+      const button = el("button", { type: "button", class: "facet watch-query", "data-list": String(list.list), "data-query": q.id },
+        el("span", { class: "value", text: label }), " ",
+        el("span", { class: "count", text: q.error ? "!" : `${q.new_total} new` }));
+      button.addEventListener("click", () => {
+        const next = readState();
+        next.watch = `${list.list}:${q.id}`;
+        next.page = 1;
+        go(next);
+      });
+      items.append(el("li", {}, button));
+    }
+    holder.append(el("h3", { text: `${list.name} · ${list.new_total} new` }), items);
+  }
+  $("watch-panel").hidden = false;
+}
+
+// One watch-list query's new passages (read only: `dossier watch` advances the state).
+async function runWatch(state) {
+  const mine = ++generation;
+  const results = $("results");
+  $("trend").hidden = true;
+  $("facet-panels").replaceChildren();
+  $("pager").replaceChildren();
+  const at = state.watch.indexOf(":");
+  const list = state.watch.slice(0, at);
+  const query = state.watch.slice(at + 1);
+  setStatus("Loading what is new…", "loading");
+  let body;
+  try {
+    const response = await fetch(`/api/watch?list=${encodeURIComponent(list)}&query=${encodeURIComponent(query)}&limit=50`);
+    const text = await response.text();
+    body = JSON.parse(text.split("\n")[0] || "{}");
+    if (!response.ok) throw body.error || { message: `the server answered ${response.status}` };
+  } catch (error) {
+    if (mine !== generation) return;
+    results.replaceChildren();
+    showError(error, state);
+    return;
+  }
+  if (mine !== generation) return;
+  results.replaceChildren();
+  lastHits = body.hits || [];
+  selected = -1;
+  if (body.error) {
+    setStatus(el("span", {}, el("strong", { text: `${body.query}: ` }), body.error), "error");
+    return;
+  }
+  setStatus(el("span", {}, el("strong", { text: `Watch: ${body.query}` }),
+    ` · ${body.new_total} new since the last \`dossier watch\` run (${body.status.replace("_", " ")})`));
+  lastHits.forEach((hit, i) => results.append(hitItem(hit, i)));
 }
 
 // Passages like one passage (its distinctive words), other documents only.
@@ -616,14 +690,14 @@ function init() {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
       const state = readState();
-      go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "" }, true);
+      go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "", watch: "" }, true);
     }, 250);
   });
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(debounce);
     const state = readState();
-    go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "" });
+    go({ ...state, q: $("q").value.trim(), page: 1, doc: "", passage: "", similar: "", watch: "" });
   });
   const dates = () => {
     const state = readState();
@@ -655,6 +729,7 @@ function init() {
   });
   window.addEventListener("popstate", render);
   render();
+  loadWatchLists();
 }
 
 init();
