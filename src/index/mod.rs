@@ -584,23 +584,20 @@ impl DossierIndex {
                 known: known.into_iter().collect(),
             });
         }
-        let request: Aggregations = serde_json::from_value(serde_json::json!({
-            "by": {
-                "terms": {
-                    "field": "meta",
-                    "size": 1_000_000,
-                    "include": format!("{}.*", regex_escape(&meta_term(key, ""))),
-                },
-                "aggs": { "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } } }
-            }
-        }))
-        .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let collector = AggregationCollector::from_aggs(request, Default::default());
-        let result = searcher
-            .search(query, &collector)
-            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let json =
-            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let json = aggregate(
+            searcher,
+            query,
+            serde_json::json!({
+                "by": {
+                    "terms": {
+                        "field": "meta",
+                        "size": 1_000_000,
+                        "include": format!("{}.*", regex_escape(&meta_term(key, ""))),
+                    },
+                    "aggs": { "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } } }
+                }
+            }),
+        )?;
         let prefix = meta_term(key, "");
         let mut counts: Vec<FacetCount> = json["by"]["buckets"]
             .as_array()
@@ -695,14 +692,7 @@ impl DossierIndex {
                 "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } }
             });
         }
-        let request: Aggregations = serde_json::from_value(serde_json::json!({ "by": by }))
-            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let collector = AggregationCollector::from_aggs(request, Default::default());
-        let result = searcher
-            .search(query, &collector)
-            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let json =
-            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let json = aggregate(searcher, query, serde_json::json!({ "by": by }))?;
         let mut counts = std::collections::BTreeMap::new();
         for bucket in json["by"]["buckets"].as_array().into_iter().flatten() {
             let key = match (&bucket["key"], field) {
@@ -823,16 +813,13 @@ impl DossierIndex {
         searcher: &Searcher,
         query: &dyn tantivy::query::Query,
     ) -> Result<std::collections::HashMap<String, u64>, FacetError> {
-        let request: Aggregations = serde_json::from_value(serde_json::json!({
-            "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } }
-        }))
-        .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let collector = AggregationCollector::from_aggs(request, Default::default());
-        let result = searcher
-            .search(query, &collector)
-            .map_err(|e| FacetError::Aggregation(e.to_string()))?;
-        let json =
-            serde_json::to_value(result).map_err(|e| FacetError::Aggregation(e.to_string()))?;
+        let json = aggregate(
+            searcher,
+            query,
+            serde_json::json!({
+                "docs": { "terms": { "field": "doc_id", "size": 10_000_000 } }
+            }),
+        )?;
         Ok(json["docs"]["buckets"]
             .as_array()
             .into_iter()
@@ -970,6 +957,20 @@ fn tantivy_error(dir: &Path, e: TantivyError) -> IndexError {
         TantivyError::SchemaError(reason) => IndexError::Incompatible { dir, reason },
         source => IndexError::Tantivy { dir, source },
     }
+}
+
+/// Runs a tantivy aggregation request (JSON, as Elasticsearch writes them) over the passages
+/// `query` matches, and returns its result as JSON.
+fn aggregate(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    request: serde_json::Value,
+) -> Result<serde_json::Value, FacetError> {
+    let failed = |e: &dyn std::fmt::Display| FacetError::Aggregation(e.to_string());
+    let request: Aggregations = serde_json::from_value(request).map_err(|e| failed(&e))?;
+    let collector = AggregationCollector::from_aggs(request, Default::default());
+    let result = searcher.search(query, &collector).map_err(|e| failed(&e))?;
+    serde_json::to_value(result).map_err(|e| failed(&e))
 }
 
 /// Makes the next searcher look for commits at once.

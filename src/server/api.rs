@@ -106,6 +106,17 @@ impl From<ShowError> for ApiError {
     }
 }
 
+/// A value as the JSON body of an answer.
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
+/// A JSON body as an answer.
+fn json_response(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 /// The parameters of a query string, decoded (repeated keys kept in order).
 struct Params(Vec<(String, String)>);
 
@@ -264,12 +275,10 @@ pub(super) async fn search(
     let body = with_engine(&state, move |engine| {
         let (results, counted) = engine.search_with_facets(&request, &facets, top)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
-        serde_json::to_vec(&SearchApiJson::new(&results, &counted, took_ms)).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })
+        to_json(&SearchApiJson::new(&results, &counted, took_ms))
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_response(body))
 }
 
 /// `GET /api/trend?q=&q=&by=year|month|day|KEY` (and the search filters): the
@@ -290,12 +299,10 @@ pub(super) async fn trend(
     let by = TrendBy::parse(params.get("by").filter(|b| !b.is_empty()).unwrap_or("year"));
     let body = with_engine(&state, move |engine| {
         let trend = engine.trend(&queries, &by, &template)?;
-        serde_json::to_vec(&trend).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })
+        to_json(&trend)
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_response(body))
 }
 
 /// `GET /api/similar?id=PASSAGE&limit=&offset=&same_doc=` (and the search filters): the
@@ -322,12 +329,10 @@ pub(super) async fn similar(
                 SimilarError::Search(s) => ApiError::from(s),
             })?;
         results.explained = true;
-        serde_json::to_vec(&SearchJson::new(&results)).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })
+        to_json(&SearchJson::new(&results))
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_response(body))
 }
 
 /// `GET /api/watch`: the watch-lists given to `dossier serve --watch`, each query with how many
@@ -394,8 +399,7 @@ pub(super) async fn watch(
                     let (_, new) = run.counts();
                     out.push(json!({"list": i, "name": path.display().to_string(), "new_total": new, "queries": queries}));
                 }
-                serde_json::to_vec(&json!({ "lists": out }))
-                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+                to_json(&json!({ "lists": out }))
             }
             Some(i) => {
                 let run = run_list(&lists[i])?;
@@ -427,7 +431,7 @@ pub(super) async fn watch(
         }
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_response(body))
 }
 
 /// `GET /api/passage?id=&context=N`: the `dossier show --format json` object.
