@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$corpus" "$work" <<'PY'
 import gzip, sys
-lines = gzip.open(sys.argv[1], "rt", encoding="utf-8").read().splitlines()
+lines = [l for l in gzip.open(sys.argv[1], "rt", encoding="utf-8").read().split("\n") if l.strip()]
 open(f"{sys.argv[2]}/old.jsonl", "w").write("\n".join(lines[:-100]) + "\n")
 open(f"{sys.argv[2]}/new.jsonl", "w").write("\n".join(lines[-100:]) + "\n")
 queries = [l.split("\t", 1)[1] for l in open("../shared/peers/ungd_queries.tsv") if "\t" in l]

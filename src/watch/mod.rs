@@ -5,12 +5,13 @@
 //! date (a backfilled old article is new to the analyst): every passage carries the number of the
 //! ingest run that first wrote its text into its document (a re-ingest of an unchanged text keeps
 //! the number; see `index::Fields::ingest_seq`), and the state keeps, per query, the run it has
-//! reported up to (its mark), the index's identity, and the digests of the texts it has seen.
+//! reported up to (its mark); for the whole list, the index's identity and (in a file beside the
+//! state) the digests of every text the index held at the last run.
 //!
 //! - The first run of a query (or of a query whose text or filters changed) reports its
 //!   current matches, up to its limit, and sets the mark; `from_now` sets the mark only.
-//! - A rebuilt index (another identity) is compared by content: what was seen is not new again,
-//!   what was not seen is.
+//! - A rebuilt index (another identity) is compared by content: a text the old index held at the
+//!   last run is not new again; any other is.
 //! - One view of the index per run: an ingest that commits during the run is new next time.
 //! - The state is written atomically (temp file + rename), after the output; two runs on one
 //!   state at once: the second is refused.
@@ -30,8 +31,9 @@ const STATE_VERSION: u32 = 1;
 /// New passages looked at per query and run (the output shows up to the query's limit of them
 /// and counts the rest).
 const MAX_NEW: usize = 10_000;
-/// Texts remembered per query.
-const MAX_SEEN: usize = 200_000;
+/// Reported texts remembered per query (the fallback across a rebuild when the text file is
+/// gone).
+const MAX_REPORTED: usize = 10_000;
 
 /// How a watch run goes.
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +50,17 @@ pub struct WatchOptions {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct WatchState {
     pub version: u32,
+    /// The index of the last run.
+    #[serde(default)]
+    pub index_id: String,
+    /// The last ingest run of the last run's view.
+    #[serde(default)]
+    pub mark: u64,
     pub queries: BTreeMap<String, QueryState>,
+    /// Every text (digest) the index held at the last run, sorted: kept in a file of its own
+    /// beside the state (`STATE.texts`), not in the JSON.
+    #[serde(skip)]
+    pub texts: Vec<u64>,
 }
 
 /// What one query has reported.
@@ -56,12 +68,10 @@ pub struct WatchState {
 pub struct QueryState {
     /// The query's text and filters: a change starts the query over.
     pub fingerprint: String,
-    /// The index the mark counts in.
-    pub index_id: String,
     /// The last ingest run reported.
     pub mark: u64,
-    /// Digests of the texts seen (hex), to compare by content across a rebuild.
-    pub seen: BTreeSet<String>,
+    /// Digests (hex) of the texts reported, the most recent ones.
+    pub reported: BTreeSet<String>,
     /// When it last ran (RFC 3339).
     pub last_run: String,
 }
@@ -153,20 +163,73 @@ pub fn default_state_path(watch_list: &Path) -> PathBuf {
 /// watch panel); an absent file is an empty state.
 pub fn read_state(path: &Path) -> Result<WatchState, WatchError> {
     let shown = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    let mut state: WatchState = match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| WatchError::BadState {
-            path: shown,
+            path: shown.clone(),
             message: e.to_string(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(WatchState {
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => WatchState {
             version: STATE_VERSION,
-            queries: BTreeMap::new(),
-        }),
-        Err(e) => Err(WatchError::BadState {
+            ..WatchState::default()
+        },
+        Err(e) => {
+            return Err(WatchError::BadState {
+                path: shown,
+                message: e.to_string(),
+            })
+        }
+    };
+    if state.version != STATE_VERSION {
+        return Err(WatchError::BadState {
             path: shown,
-            message: e.to_string(),
-        }),
+            message: format!(
+                "state version {} where {STATE_VERSION} is expected",
+                state.version
+            ),
+        });
     }
+    state.texts = read_texts(&texts_path(path), &state.index_id, state.mark);
+    Ok(state)
+}
+
+/// The file beside a state that holds the texts of the last run's index.
+fn texts_path(state: &Path) -> PathBuf {
+    let mut name = state.as_os_str().to_owned();
+    name.push(".texts");
+    PathBuf::from(name)
+}
+
+/// The text digests saved for the run of `index_id` at `mark`: empty when the file is absent,
+/// damaged, or from another run (a crash between the two files).
+fn read_texts(path: &Path, index_id: &str, mark: u64) -> Vec<u64> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let header = texts_header(index_id, mark);
+    match bytes.strip_prefix(header.as_slice()) {
+        Some(rest) if rest.len() % 8 == 0 => rest
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("eight bytes")))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn texts_header(index_id: &str, mark: u64) -> Vec<u8> {
+    let mut header = format!("dossier-texts 1 {index_id} {mark}\n").into_bytes();
+    header.resize(64, b' ');
+    header
+}
+
+/// Writes `bytes` to `path` atomically: a temp file beside it, synced, then renamed over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// A state file held for one run: locked against a second run until dropped.
@@ -201,35 +264,7 @@ impl StateFile {
                 })
             }
         }
-        let state = match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let state: WatchState =
-                    serde_json::from_str(&text).map_err(|e| WatchError::BadState {
-                        path: shown.clone(),
-                        message: e.to_string(),
-                    })?;
-                if state.version != STATE_VERSION {
-                    return Err(WatchError::BadState {
-                        path: shown,
-                        message: format!(
-                            "state version {} where {STATE_VERSION} is expected",
-                            state.version
-                        ),
-                    });
-                }
-                state
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => WatchState {
-                version: STATE_VERSION,
-                queries: BTreeMap::new(),
-            },
-            Err(e) => {
-                return Err(WatchError::BadState {
-                    path: shown,
-                    message: e.to_string(),
-                })
-            }
-        };
+        let state = read_state(path)?;
         Ok(StateFile {
             path: path.to_path_buf(),
             _lock: lock,
@@ -237,20 +272,22 @@ impl StateFile {
         })
     }
 
-    /// Writes the state atomically: a temp file beside it, synced, then renamed over it.
+    /// Writes the state atomically (a temp file beside it, synced, then renamed over it): the
+    /// texts file first, then the state that names its run.
     pub fn save(&self) -> Result<(), WatchError> {
         let error = |source| WatchError::Write {
             path: self.path.display().to_string(),
             source,
         };
-        let mut tmp_name = self.path.as_os_str().to_owned();
-        tmp_name.push(".tmp");
-        let tmp = PathBuf::from(tmp_name);
-        let mut file = std::fs::File::create(&tmp).map_err(error)?;
-        serde_json::to_writer(&mut file, &self.state).map_err(|e| error(e.into()))?;
-        file.write_all(b"\n").map_err(error)?;
-        file.sync_all().map_err(error)?;
-        std::fs::rename(&tmp, &self.path).map_err(error)
+        let mut texts = texts_header(&self.state.index_id, self.state.mark);
+        texts.reserve(self.state.texts.len() * 8);
+        for d in &self.state.texts {
+            texts.extend_from_slice(&d.to_le_bytes());
+        }
+        write_atomically(&texts_path(&self.path), &texts).map_err(error)?;
+        let mut json = serde_json::to_vec(&self.state).map_err(|e| error(e.into()))?;
+        json.push(b'\n');
+        write_atomically(&self.path, &json).map_err(error)
     }
 }
 
@@ -281,6 +318,9 @@ pub fn run(
     let searcher = session.searcher();
     let mark = index.last_ingest_run(searcher)?;
     let index_id = index.commit_info().map(|c| c.index_id).unwrap_or_default();
+    // Across a rebuild, what the old index held is what is not new.
+    let rebuilt = !state.index_id.is_empty() && state.index_id != index_id;
+    let old_texts = std::mem::take(&mut state.texts);
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let mut results = Vec::new();
     let mut kept = BTreeSet::new();
@@ -296,17 +336,16 @@ pub fn run(
             options,
             previous.as_ref().filter(|p| p.fingerprint == print),
             previous.is_some(),
-            &index_id,
+            rebuilt.then_some(old_texts.as_slice()),
         );
         match outcome {
-            Ok((hits, seen)) => {
+            Ok((hits, reported)) => {
                 state.queries.insert(
                     query.id.clone(),
                     QueryState {
                         fingerprint: print,
-                        index_id: index_id.clone(),
                         mark,
-                        seen,
+                        reported,
                         last_run: now.clone(),
                     },
                 );
@@ -334,6 +373,14 @@ pub fn run(
     }
     // Queries no longer in the file are dropped from the state.
     state.queries.retain(|id, _| kept.contains(id));
+    let mut texts = index
+        .digests_of(searcher, &tantivy::query::AllQuery)
+        .map_err(WatchError::Index)?;
+    texts.sort_unstable();
+    texts.dedup();
+    state.texts = texts;
+    state.index_id = index_id.clone();
+    state.mark = mark;
     results.sort_by_key(|r| r.query.line);
     Ok(WatchRun {
         results,
@@ -349,7 +396,7 @@ fn run_query(
     options: &WatchOptions,
     previous: Option<&QueryState>,
     existed: bool,
-    index_id: &str,
+    old_texts: Option<&[u64]>,
 ) -> Result<(NewHits, BTreeSet<String>), String> {
     let base = SearchRequest {
         query: query.query.clone(),
@@ -361,90 +408,75 @@ fn run_query(
             ..options.search
         },
     };
-    let index = session.index();
-    let searcher = session.searcher();
-    let all_digests = |request: &SearchRequest| -> Result<Vec<u64>, String> {
-        match session.matching_query(request).map_err(|e| e.to_string())? {
-            Some(m) => index
-                .digests_of(searcher, &*m.query)
-                .map_err(|e| e.to_string()),
-            None => Ok(Vec::new()),
+    let reported_of = |hits: &[Hit], before: Option<&BTreeSet<String>>| {
+        let mut reported = before.cloned().unwrap_or_default();
+        for hit in hits {
+            reported.insert(hex(text_digest(&hit.passage.text)));
         }
+        while reported.len() > MAX_REPORTED {
+            let first = reported.iter().next().cloned().unwrap_or_default();
+            reported.remove(&first);
+        }
+        reported
     };
-    let first_run = |status: Status| -> Result<(NewHits, BTreeSet<String>), String> {
-        let seen: BTreeSet<String> = all_digests(&base)?
-            .into_iter()
-            .take(MAX_SEEN)
-            .map(hex)
-            .collect();
+    let Some(previous) = previous else {
         if options.from_now {
+            let status = Status::Marked;
             return Ok((
                 NewHits {
-                    status: Status::Marked,
+                    status,
                     total: 0,
                     hits: Vec::new(),
                 },
-                seen,
+                BTreeSet::new(),
             ));
         }
         let results = session.search(&base).map_err(|e| e.to_string())?;
-        Ok((
+        let reported = reported_of(&results.hits, None);
+        return Ok((
             NewHits {
-                status,
+                status: if existed {
+                    Status::Restarted
+                } else {
+                    Status::Started
+                },
                 total: results.total_hits,
                 hits: results.hits,
             },
-            seen,
-        ))
+            reported,
+        ));
     };
-    let Some(previous) = previous else {
-        return first_run(if existed {
-            Status::Restarted
-        } else {
-            Status::Started
-        });
-    };
-    let mut seen = previous.seen.clone();
-    let rebuilt = previous.index_id != index_id;
-    // Candidates: by ingest run since the mark, or (across a rebuild) everything, then by
-    // content: a text seen before is never new again.
+    // Candidates: by ingest run since the mark, or (across a rebuild) every match, then by
+    // content: a text the old index held (or, without its list, one reported before) is not new.
     let mut candidates = SearchRequest {
         limit: MAX_NEW,
         ..base.clone()
     };
-    if !rebuilt {
+    if old_texts.is_none() {
         candidates
             .filters
             .push(Filter::IngestedAfter(previous.mark));
     }
     let found = session.search(&candidates).map_err(|e| e.to_string())?;
-    let mut new: Vec<Hit> = found
-        .hits
-        .into_iter()
-        .filter(|h| !seen.contains(&hex(text_digest(&h.passage.text))))
-        .collect();
-    let total = new.len()
-        + found
-            .total_hits
-            .saturating_sub(MAX_NEW.min(found.total_hits));
-    for hit in &new {
-        if seen.len() < MAX_SEEN {
-            seen.insert(hex(text_digest(&hit.passage.text)));
+    let is_new = |hit: &Hit| {
+        let digest = text_digest(&hit.passage.text);
+        match old_texts {
+            None => true,
+            Some(texts) if !texts.is_empty() => texts.binary_search(&digest).is_err(),
+            Some(_) => !previous.reported.contains(&hex(digest)),
         }
-    }
-    if rebuilt {
-        // What the new index holds that matches is seen from now on.
-        for d in all_digests(&base)?.into_iter().take(MAX_SEEN) {
-            seen.insert(hex(d));
-        }
-    }
+    };
+    let beyond = found.total_hits.saturating_sub(found.hits.len());
+    let mut new: Vec<Hit> = found.hits.into_iter().filter(|h| is_new(h)).collect();
+    let total = new.len() + if old_texts.is_none() { beyond } else { 0 };
     new.truncate(limit);
     for (i, hit) in new.iter_mut().enumerate() {
         hit.rank = i + 1;
     }
+    let reported = reported_of(&new, Some(&previous.reported));
     Ok((
         NewHits {
-            status: if rebuilt {
+            status: if old_texts.is_some() {
                 Status::Rebuilt
             } else {
                 Status::Continued
@@ -452,6 +484,6 @@ fn run_query(
             total,
             hits: new,
         },
-        seen,
+        reported,
     ))
 }
