@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => commands::batch::run(&location, args),
         Command::Eval(args) => commands::eval::run(&location, args),
         Command::Serve(args) => commands::serve::run(&location, args),
+        Command::Quote(args) => commands::quote::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod filter;
 pub mod highlight;
 pub mod query;
+pub mod quote;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
