@@ -25,9 +25,9 @@ impl Engine {
     }
 
     /// Every quote of a batch file, in file order, each as `template` says (its limit, filters
-    /// and options): one quote a line, or JSON lines `{"id": ..., "quote": ...}`; blank lines
-    /// and `#` comments are skipped. A line that is no quote comes back as an error in its
-    /// place.
+    /// and options): one quote a line, or JSON lines `{"id": ..., "quote": ...}` (`query` is
+    /// read where `quote` is missing, as in a search batch); blank lines and `#` comments are
+    /// skipped. A line that is no quote comes back as an error in its place.
     pub fn quote_batch(
         &self,
         text: &str,
@@ -79,6 +79,7 @@ fn parse_line(line: &str) -> Result<(Option<String>, String), String> {
         serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
     let quote = value
         .get("quote")
+        .or_else(|| value.get("query"))
         .and_then(|q| q.as_str())
         .ok_or("a JSON line needs a `quote` string")?
         .to_owned();

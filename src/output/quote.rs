@@ -141,7 +141,13 @@ fn write_hit<W: Write>(out: &mut W, hit: &QuoteHit, style: &Style) -> io::Result
         write_passage(out, &next.passage.text, &next.highlights, style)?;
     }
     for d in &hit.differences {
-        let side = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
+        let side = |s: &str| {
+            if s.is_empty() {
+                "—".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
         let kind = match d.kind {
             DifferenceKind::Changed => "changed",
             DifferenceKind::Added => "added",

@@ -28,8 +28,8 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
@@ -41,6 +41,10 @@ use crate::model::Passage;
 
 /// At most this many of the quote's words (the rarest) retrieve candidates.
 pub const MAX_RETRIEVAL_TERMS: usize = 16;
+/// Words of a shingle: a run of the quote's words retrieved as a phrase.
+const SHINGLE: usize = 3;
+/// At most this many shingles (the rarest, not overlapping) retrieve candidates.
+const MAX_SHINGLES: usize = 8;
 /// The longest quote read, in words.
 pub const MAX_QUOTE_WORDS: usize = 1_000;
 
@@ -186,7 +190,7 @@ pub fn quote(
         }
         .into());
     }
-    let candidates = candidates(session, request, &quote.retrieval)?;
+    let candidates = candidates(session, request, &quote)?;
     let mut aligner = Aligner::default();
     let mut found: Vec<Found> = Vec::new();
     for (rank, &(bm25, addr)) in candidates.iter().enumerate() {
@@ -304,54 +308,123 @@ impl Found {
     }
 }
 
-/// The candidates: passages with the quote's rarest words, by BM25, with the filters.
+/// The candidates: passages with the quote's rarest words, by BM25; and passages with runs of
+/// its words as they stand (its rarest [`SHINGLE`]-word phrases: a quote of common words, such
+/// as a greeting every speech makes, is found by its wording); with the filters. In order:
+/// those of both, then the others, each with its BM25 score for the words.
 fn candidates(
     session: &SearchSession<'_>,
     request: &QuoteRequest,
-    terms: &[String],
+    quote: &Text,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     let fields = *session.index.fields();
-    let mut rare: Vec<(u64, &String)> = terms
+    let mut doc_freqs: HashMap<&str, u64> = HashMap::new();
+    for t in quote
+        .retrieval
         .iter()
-        .map(|t| {
-            let df = session
+        .chain(quote.shingles.iter().flatten())
+    {
+        doc_freqs.entry(t).or_insert_with(|| {
+            session
                 .searcher
                 .doc_freq(&Term::from_field_text(fields.body, t))
-                .unwrap_or(0);
-            (df, t)
-        })
+                .unwrap_or(0)
+        });
+    }
+    let mut rare: Vec<(u64, &str)> = doc_freqs
+        .iter()
+        .filter(|(t, _)| quote.retrieval.iter().any(|r| r == *t))
+        .map(|(t, df)| (*df, *t))
         .filter(|(df, _)| *df > 0)
         .collect();
     rare.sort();
-    rare.dedup_by(|a, b| a.1 == b.1);
     rare.truncate(MAX_RETRIEVAL_TERMS);
     if rare.is_empty() {
         return Ok(Vec::new());
     }
-    let words: Vec<(Occur, Box<dyn Query>)> = rare
+    let term_query = |t: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.body, t),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let words = BooleanQuery::new(
+        rare.iter()
+            .map(|(_, t)| (Occur::Should, term_query(t)))
+            .collect(),
+    );
+    // The rarest shingles, none overlapping another.
+    let mut by_rarity: Vec<(u64, usize)> = quote
+        .shingles
         .iter()
-        .map(|(_, t)| {
-            let term = Term::from_field_text(fields.body, t);
-            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-            (Occur::Should, q)
+        .enumerate()
+        .map(|(i, sh)| {
+            (
+                sh.iter().map(|t| doc_freqs[t.as_str()]).min().unwrap_or(0),
+                i,
+            )
         })
+        .filter(|(df, _)| *df > 0)
         .collect();
-    let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-    if !request.filters.is_empty() {
+    by_rarity.sort();
+    let mut chosen: Vec<usize> = Vec::new();
+    for (_, i) in by_rarity {
+        if chosen.len() == MAX_SHINGLES {
+            break;
+        }
+        if chosen.iter().all(|&c| c.abs_diff(i) >= SHINGLE) {
+            chosen.push(i);
+        }
+    }
+    let filtered = |query: Box<dyn Query>| -> Result<Box<dyn Query>, SearchError> {
+        if request.filters.is_empty() {
+            return Ok(query);
+        }
         let mut clauses = vec![(Occur::Must, query)];
         for filter in &request.filters {
-            clauses.push((
-                Occur::Must,
-                filter.query(&fields, &session.meta_keys)?,
-            ));
+            clauses.push((Occur::Must, filter.query(&fields, &session.meta_keys)?));
         }
-        query = Box::new(BooleanQuery::new(clauses));
-    }
-    let top = TopDocs::with_limit(request.options.candidates.max(1)).order_by_score();
-    session
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    };
+    let limit = request.options.candidates.max(1);
+    let mut found = session
         .searcher
-        .search(&query, &top)
-        .map_err(|e| index_error(session, e).into())
+        .search(
+            &filtered(Box::new(words))?,
+            &TopDocs::with_limit(limit).order_by_score(),
+        )
+        .map_err(|e| index_error(session, e))?;
+    // The shingles' passages, by the rarity of the shingles each holds (a phrase of common
+    // words can be rare, and one with a rare word common: `post-2015 development`).
+    let total = session.searcher.num_docs().max(1) as f32;
+    let mut worded: HashMap<DocAddress, f32> = HashMap::new();
+    for &i in &chosen {
+        let terms = quote.shingles[i]
+            .iter()
+            .map(|t| Term::from_field_text(fields.body, t))
+            .collect();
+        let docs = session
+            .searcher
+            .search(
+                &filtered(Box::new(PhraseQuery::new(terms)))?,
+                &DocSetCollector,
+            )
+            .map_err(|e| index_error(session, e))?;
+        let rarity = (total / docs.len().max(1) as f32).ln().max(0.0);
+        for doc in docs {
+            *worded.entry(doc).or_default() += rarity;
+        }
+    }
+    let known: std::collections::HashSet<DocAddress> = found.iter().map(|&(_, a)| a).collect();
+    let mut worded: Vec<(f32, DocAddress)> = worded
+        .into_iter()
+        .filter(|(a, _)| !known.contains(a))
+        .map(|(a, score)| (score, a))
+        .collect();
+    worded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    worded.truncate(limit / 2 + 1);
+    found.extend(worded.into_iter().map(|(_, a)| (0.0, a)));
+    Ok(found)
 }
 
 /// The passage before or after the one at `addr` (of document `doc_id`) in its document.
@@ -443,6 +516,9 @@ struct Text {
     gap_after: Vec<bool>,
     /// For a quote: the index terms of its words, to retrieve candidates by.
     retrieval: Vec<String>,
+    /// For a quote: the index terms of each run of [`SHINGLE`] words (no `…` inside), to
+    /// retrieve candidates by as phrases.
+    shingles: Vec<Vec<String>>,
     /// For a quote: the alias groups its names belong to.
     groups: Vec<usize>,
 }
@@ -468,10 +544,16 @@ struct Words<'a> {
     words: Vec<Word>,
 }
 
+thread_local! {
+    /// The analyzer of the last quote on this thread, with its caches of stems: a candidate's
+    /// words are mostly words other quotes' candidates had.
+    static ANALYZER: std::cell::RefCell<WordAnalyzer> = std::cell::RefCell::default();
+}
+
 impl<'a> Words<'a> {
     fn new(aliases: Option<&'a AliasTable>) -> Words<'a> {
         Words {
-            analyzer: WordAnalyzer::default(),
+            analyzer: ANALYZER.with(|a| std::mem::take(&mut *a.borrow_mut())),
             aliases,
             ids: HashMap::new(),
             words: Vec::new(),
@@ -522,6 +604,14 @@ impl<'a> Words<'a> {
             }
         }
         text.retrieval = retrieval;
+        let terms: Vec<String> = self.words[..n]
+            .iter()
+            .map(|w| w.clone().query_term(form))
+            .collect();
+        text.shingles = (0..n.saturating_sub(SHINGLE - 1))
+            .filter(|&i| !(i + 1..i + SHINGLE).any(|k| text.gap_after[k]))
+            .map(|i| terms[i..i + SHINGLE].to_vec())
+            .collect();
         text.groups = text.names.iter().map(|n| n.group).collect();
         text.groups.sort_unstable();
         text.groups.dedup();
@@ -553,7 +643,11 @@ impl<'a> Words<'a> {
                 owner,
                 start: w.start,
                 end: w.end,
-                weight: if w.is_stopword() { STOPWORD_WEIGHT } else { 1.0 },
+                weight: if w.is_stopword() {
+                    STOPWORD_WEIGHT
+                } else {
+                    1.0
+                },
             });
         }
         let Some(table) = self.aliases else {
@@ -585,6 +679,13 @@ impl<'a> Words<'a> {
             }
         }
         out
+    }
+}
+
+impl Drop for Words<'_> {
+    fn drop(&mut self) {
+        let analyzer = std::mem::take(&mut self.analyzer);
+        ANALYZER.with(|a| *a.borrow_mut() = analyzer);
     }
 }
 
@@ -620,13 +721,26 @@ fn ellipses(text: &str) -> Vec<usize> {
 /// One step of an alignment, with token indices into the quote (`q`) and the text (`t`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Step {
-    Same { q: usize, t: usize },
-    Variant { q: usize, t: usize },
-    Changed { q: usize, t: usize },
+    Same {
+        q: usize,
+        t: usize,
+    },
+    Variant {
+        q: usize,
+        t: usize,
+    },
+    Changed {
+        q: usize,
+        t: usize,
+    },
     /// A quote word the text does not have.
-    Added { q: usize },
+    Added {
+        q: usize,
+    },
     /// A text word the quote leaves out.
-    Dropped { t: usize },
+    Dropped {
+        t: usize,
+    },
     /// Names of one alias group: quote tokens `q.0..q.1`, text tokens `t.0..t.1`.
     Name {
         q: (usize, usize),
@@ -687,15 +801,15 @@ impl Alignment {
         (lead, trail)
     }
 
-    /// Whether quote words matched in both texts of a window.
+    /// Whether at least [`RUN_ON_WORDS`] quote words matched in each text of a window.
     fn uses_both(&self, text: &Text) -> bool {
-        let mut owners = [false, false];
+        let mut matched = [0, 0];
         for s in &self.steps {
             if let Step::Same { t, .. } | Step::Variant { t, .. } = s {
-                owners[text.tokens[*t].owner] = true;
+                matched[text.tokens[*t].owner] += 1;
             }
         }
-        owners[0] && owners[1]
+        matched[0] >= RUN_ON_WORDS && matched[1] >= RUN_ON_WORDS
     }
 
     /// The matched span of each piece of the quote, per text of the window: (owner, start, end).
@@ -860,6 +974,8 @@ struct Aligner {
 }
 
 impl Aligner {
+    // A dynamic program over cells (i, j): indices read clearer than iterators here.
+    #[allow(clippy::needless_range_loop)]
     fn align(&mut self, quote: &Text, text: &Text) -> Alignment {
         let (n, m) = (quote.tokens.len(), text.tokens.len());
         let width = m + 1;
@@ -1144,8 +1260,10 @@ mod tests {
 
     #[test]
     fn an_ellipsis_skips_the_source_between_its_pieces() {
-        let (coverage, diffs) =
-            differences("The Organisation must act now … and Qaddafi's regime must answer", SOURCE);
+        let (coverage, diffs) = differences(
+            "The Organisation must act now … and Qaddafi's regime must answer",
+            SOURCE,
+        );
         assert_eq!(coverage, 1.0);
         assert!(diffs.is_empty(), "{diffs:?}");
         let (alignment, _, t) = align("We favour dialogue... must act now", SOURCE);
@@ -1180,26 +1298,30 @@ mod tests {
 
     #[test]
     fn spellings_inflections_and_names_are_variants() {
-        let (coverage, diffs) = differences(
-            "we favor dialog. the organization must act",
-            SOURCE,
-        );
+        let (coverage, diffs) = differences("we favor dialog. the organization must act", SOURCE);
         assert_eq!(coverage, 1.0);
         assert_eq!(
             diffs,
             [
                 (DifferenceKind::Variant, "favor".into(), "favour".into()),
                 (DifferenceKind::Variant, "dialog".into(), "dialogue".into()),
-                (DifferenceKind::Variant, "organization".into(), "Organisation".into()),
+                (
+                    DifferenceKind::Variant,
+                    "organization".into(),
+                    "Organisation".into()
+                ),
             ]
         );
-        let (coverage, diffs) =
-            differences("Gaddafi's regime must answer to the US", SOURCE);
+        let (coverage, diffs) = differences("Gaddafi's regime must answer to the US", SOURCE);
         assert_eq!(coverage, 1.0);
         assert_eq!(
             diffs,
             [
-                (DifferenceKind::Variant, "Gaddafi's".into(), "Qaddafi's".into()),
+                (
+                    DifferenceKind::Variant,
+                    "Gaddafi's".into(),
+                    "Qaddafi's".into()
+                ),
                 (DifferenceKind::Variant, "US".into(), "United States".into()),
             ]
         );
