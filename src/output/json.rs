@@ -245,6 +245,15 @@ impl<'a> QuoteJson<'a> {
     }
 }
 
+/// `GET /api/quote`: the quote JSON, with the time taken.
+#[derive(Debug, Serialize)]
+pub struct QuoteApiJson<'a> {
+    #[serde(flatten)]
+    pub quote: QuoteJson<'a>,
+    /// Milliseconds the search took in the server.
+    pub took_ms: f64,
+}
+
 #[cfg(test)]
 mod tests {
     use crate::engine::{Engine, IngestOptions};

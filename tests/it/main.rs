@@ -17,6 +17,7 @@ mod cli;
 mod errors;
 mod eval;
 mod ingest;
+mod quote;
 mod search;
 mod server;
 mod show;
