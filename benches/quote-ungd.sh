@@ -7,6 +7,7 @@
 #   benches/quote-ungd.sh                  # builds the index in a temp dir first (about 15 s)
 #   INDEX=dir benches/quote-ungd.sh        # reuse an index built from speeches.jsonl.gz
 #   SEED=7 benches/quote-ungd.sh           # another set
+#   UNEDITED=300 EDITED=700 CROSS=100 benches/quote-ungd.sh   # a larger one
 #   MISSES=1 benches/quote-ungd.sh         # also list the quotes whose top hit is wrong
 #
 # Prints top-1 accuracy per kind of edit (lenient: the first hit holds the quote's original
@@ -26,7 +27,9 @@ if [ -z "${INDEX:-}" ]; then
 fi
 # The passages as the index holds them (same chunking, same ids), to cut quotes from.
 "$bin" chunk "$corpus" --format jsonl > "$work/passages.jsonl"
-python3 benches/quote-make-set.py "$work/passages.jsonl" --seed "${SEED:-15}" > "$work/set.jsonl" 2> /dev/null
+python3 benches/quote-make-set.py "$work/passages.jsonl" --seed "${SEED:-15}" \
+  --unedited "${UNEDITED:-200}" --edited "${EDITED:-200}" --cross "${CROSS:-50}" \
+  > "$work/set.jsonl" 2> /dev/null
 # The phrase search of each quote: its text between double quotes (its own double quotes out).
 python3 - "$work/set.jsonl" > "$work/phrases.jsonl" <<'EOF'
 import json, sys
