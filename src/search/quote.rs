@@ -560,15 +560,6 @@ impl<'a> Words<'a> {
         }
     }
 
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.ids.len() as u32;
-        self.ids.insert(s.to_owned(), id);
-        id
-    }
-
     /// The quote: its tokens, names, ellipses and retrieval terms.
     fn quote(&mut self, quote: &str) -> Text {
         let mut text = self.tokens(quote, 0, None);
@@ -630,16 +621,11 @@ impl<'a> Words<'a> {
             tokens: Vec::with_capacity(n),
             ..Text::default()
         };
-        for i in 0..n {
-            let key = self.analyzer.spelling_stem(&self.words[i]);
-            let key = self.id(&key);
-            let exact = std::mem::take(&mut self.words[i].exact);
-            let form = self.id(&exact);
-            let w = &mut self.words[i];
-            w.exact = exact;
+        for w in &self.words[..n] {
+            let key = self.analyzer.spelling_stem(w);
             out.tokens.push(Token {
-                key,
-                form,
+                key: intern(&mut self.ids, &key),
+                form: intern(&mut self.ids, &w.exact),
                 owner,
                 start: w.start,
                 end: w.end,
@@ -656,14 +642,11 @@ impl<'a> Words<'a> {
         if groups.is_some_and(<[usize]>::is_empty) {
             return out;
         }
-        let form = QueryForm::Stem {
-            acronyms: !is_all_caps(text),
-        };
+        let acronyms = !is_all_caps(text);
         let terms: Vec<String> = self.words[..n]
             .iter()
-            .map(|w| w.clone().query_term(form))
+            .map(|w| w.clone().query_term(QueryForm::Stem { acronyms }))
             .collect();
-        let acronyms = matches!(form, QueryForm::Stem { acronyms: true });
         for start in 0..n {
             for len in 1..=MAX_NAME_WORDS.min(n - start) {
                 let Some(group) = table.group_of(&terms[start..start + len], acronyms) else {
@@ -680,6 +663,16 @@ impl<'a> Words<'a> {
         }
         out
     }
+}
+
+/// The number of a string in `ids`, given the first time it is seen.
+fn intern(ids: &mut HashMap<String, u32>, s: &str) -> u32 {
+    if let Some(&id) = ids.get(s) {
+        return id;
+    }
+    let id = ids.len() as u32;
+    ids.insert(s.to_owned(), id);
+    id
 }
 
 impl Drop for Words<'_> {
