@@ -42,6 +42,8 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Run a watch-list: only what is new for each standing query since its last run
     Watch(WatchArgs),
+    /// Find where a quotation comes from, even trimmed (…) or altered, and how it differs
+    Quote(QuoteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +144,58 @@ pub enum TrendFormat {
     Text,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The quotation, as printed (`…` or `...` where words were left out); several words are
+    /// joined by spaces
+    #[arg(
+        value_name = "TEXT",
+        allow_hyphen_values = true,
+        required_unless_present = "batch"
+    )]
+    pub quote: Option<String>,
+
+    /// More words of the quotation.
+    #[arg(value_name = "WORDS", hide = true)]
+    pub more_words: Vec<String>,
+
+    /// Look up every quotation of FILE instead (one a line, or JSON lines with `quote` and
+    /// `id`; `-` reads standard input): one JSON line per quotation, timings on stderr
+    #[arg(long, value_name = "FILE", conflicts_with = "quote")]
+    pub batch: Option<PathBuf>,
+
+    /// Number of hits to show
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+
+    /// Passages holding a smaller share of the quotation's words (0 to 1) are not hits
+    #[arg(long, default_value_t = 0.5, value_name = "SHARE")]
+    pub min_coverage: f32,
+
+    /// How many candidate passages (those with the quotation's rarest words) are aligned
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub candidates: usize,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// When to colour the matched span (text format); NO_COLOR in the environment means never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Do not align names through the alias table (Qaddafi ↔ Gaddafi, US ↔ United States)
+    #[arg(long, conflicts_with = "aliases")]
+    pub no_aliases: bool,
+
+    /// Add the alias groups of FILE to the shipped table
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Trend(args) => commands::trend::run(&location, args),
         Command::Similar(args) => commands::similar::run(&location, args),
         Command::Watch(args) => commands::watch::run(&location, args),
+        Command::Quote(args) => commands::quote::run(&location, args),
     };
     let status = match result {
         Ok(status) => status,

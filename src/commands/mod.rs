@@ -5,6 +5,7 @@ pub mod batch;
 pub mod chunk;
 pub mod eval;
 pub mod ingest;
+pub mod quote;
 pub mod search;
 pub mod serve;
 pub mod show;

@@ -7,6 +7,7 @@
 //! caller through an [`IngestObserver`].
 
 pub mod ingest;
+pub mod quote;
 pub mod show;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use crate::search::{
 };
 
 pub use ingest::{ingest, ingest_into, IngestObserver, IngestOptions, IngestReport, RemoveOutcome};
+pub use quote::QuoteBatchResult;
 pub use show::{PassageRef, ShowError, Shown};
 
 /// The default index directory, relative to the working directory.

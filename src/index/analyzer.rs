@@ -17,6 +17,9 @@
 //!   (`snap-back` → `snap`, `back`, and `snapback`).
 //!
 //! Stems are cached: a corpus repeats the same few thousand words.
+//!
+//! For comparing two texts word for word (`dossier quote`), [`WordAnalyzer::spelling_stem`]
+//! also brings British and American spellings to one form ([`spelling`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -26,6 +29,9 @@ use tantivy::tokenizer::{
 };
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
+
+pub mod spelling;
+pub use spelling::american_spelling;
 
 /// The name the analyzer is registered under in the schema.
 pub const ANALYZER_NAME: &str = "dossier_en";
@@ -381,6 +387,21 @@ impl WordAnalyzer {
         };
         self.folds.insert(word.to_owned(), folded.clone());
         folded
+    }
+}
+
+impl WordAnalyzer {
+    /// The form a word shares with its other spellings, for comparing two texts: the stem of its
+    /// American spelling (`favour`, `favored` → `favor`; `organisation` → `organ`). Numbers and
+    /// acronyms are their exact forms (`US` and `us` alike: case is not compared).
+    pub fn spelling_stem(&mut self, word: &Word) -> String {
+        if word.acronym.is_some() || word.exact.bytes().all(|b| b.is_ascii_digit()) {
+            return word.exact.clone();
+        }
+        match american_spelling(&word.exact) {
+            std::borrow::Cow::Borrowed(same) if same == word.exact => word.stem.clone(),
+            american => self.stem(&american),
+        }
     }
 }
 

@@ -225,6 +225,76 @@ impl<'a> ShowJson<'a> {
     }
 }
 
+/// `dossier quote --format json`: the search JSON's shape, each hit with how much of the quote
+/// it holds and how it differs.
+#[derive(Debug, Serialize)]
+pub struct QuoteJson<'a> {
+    pub query: &'a str,
+    /// Hits with at least the minimum coverage among the candidates aligned.
+    pub total_hits: usize,
+    /// Always `"quote"`.
+    pub match_mode: &'static str,
+    /// Words of the quote (what `coverage` counts).
+    pub words: usize,
+    pub hits: Vec<QuoteHitJson<'a>>,
+}
+
+/// One hit of a quote: every field of a search hit (`highlights`: the matched span of each
+/// piece of the quote), its `coverage` (0..1), the `differences` (`{"quote", "source",
+/// "kind"}`) and, when the quote runs on into the next passage, that passage as `continues`.
+#[derive(Debug, Serialize)]
+pub struct QuoteHitJson<'a> {
+    #[serde(flatten)]
+    pub hit: HitJson<'a>,
+    pub coverage: f32,
+    pub differences: &'a [crate::search::quote::Difference],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continues: Option<ContinuationJson<'a>>,
+}
+
+/// The passage a quote runs on into: its passage record and the highlights in it.
+#[derive(Debug, Serialize)]
+pub struct ContinuationJson<'a> {
+    #[serde(flatten)]
+    pub passage: PassageJson<'a>,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl<'a> QuoteHitJson<'a> {
+    pub fn new(hit: &'a crate::search::quote::QuoteHit) -> QuoteHitJson<'a> {
+        QuoteHitJson {
+            hit: HitJson::new(&hit.hit),
+            coverage: hit.coverage,
+            differences: &hit.differences,
+            continues: hit.continues.as_ref().map(|c| ContinuationJson {
+                passage: PassageJson::new(&c.passage),
+                highlights: c.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            }),
+        }
+    }
+}
+
+impl<'a> QuoteJson<'a> {
+    pub fn new(results: &'a crate::search::quote::QuoteResults) -> QuoteJson<'a> {
+        QuoteJson {
+            query: &results.quote,
+            total_hits: results.total_hits,
+            match_mode: "quote",
+            words: results.words,
+            hits: results.hits.iter().map(QuoteHitJson::new).collect(),
+        }
+    }
+}
+
+/// `GET /api/quote`: the quote JSON, with the time taken.
+#[derive(Debug, Serialize)]
+pub struct QuoteApiJson<'a> {
+    #[serde(flatten)]
+    pub quote: QuoteJson<'a>,
+    /// Milliseconds the search took in the server.
+    pub took_ms: f64,
+}
+
 #[cfg(test)]
 mod tests {
     use crate::engine::{Engine, IngestOptions};

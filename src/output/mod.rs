@@ -5,6 +5,7 @@ pub mod batch;
 pub mod eval;
 pub mod explain;
 pub mod json;
+pub mod quote;
 pub mod stats;
 pub mod text;
 pub mod trend;

@@ -97,6 +97,18 @@ impl AliasTable {
         keys.get(terms).map(|&g| self.groups[g].as_slice())
     }
 
+    /// The group (its number in this table) of the name with these query terms, if any;
+    /// `acronyms` as for [`AliasTable::lookup`]. Two names stand for each other when their
+    /// groups are the same.
+    pub fn group_of(&self, terms: &[String], acronyms: bool) -> Option<usize> {
+        let keys = if acronyms {
+            &self.by_terms
+        } else {
+            &self.by_plain_terms
+        };
+        keys.get(terms).copied()
+    }
+
     /// The shipped table, built once and shared.
     pub fn shared_builtin() -> std::sync::Arc<AliasTable> {
         static BUILTIN: std::sync::OnceLock<std::sync::Arc<AliasTable>> =

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod filter;
 pub mod highlight;
 pub mod query;
+pub mod quote;
 pub mod similar;
 pub mod trend;
 

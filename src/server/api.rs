@@ -17,7 +17,10 @@ use crate::engine::{ShowError, SimilarError};
 use crate::eval::TrecUnit;
 use crate::index::{FacetError, IndexError};
 use crate::output::batch::{write_batch, BatchFormat};
-use crate::output::json::{PassageJson, SearchApiJson, SearchJson, ShowJson};
+use crate::output::json::{
+    PassageJson, QuoteApiJson, QuoteJson, SearchApiJson, SearchJson, ShowJson,
+};
+use crate::search::quote::{QuoteOptions, QuoteRequest};
 use crate::search::trend::TrendBy;
 use crate::search::{Filter, FilterError, Forms, MatchMode, SearchError, SearchOptions};
 use crate::search::{SearchRequest, Syntax};
@@ -434,6 +437,49 @@ pub(super) async fn watch(
     Ok(json_response(body))
 }
 
+/// `GET /api/quote?q=&limit=N&min_coverage=&source=&since=&until=&where=`: the
+/// `dossier quote --format json` object, with `took_ms`.
+pub(super) async fn quote(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let params = Params::parse(raw)?;
+    // The quote, its limit and its filters are read as a search's.
+    let search = search_request(&params)?;
+    let mut options = QuoteOptions::default();
+    if let Some(v) = params.get("min_coverage").filter(|v| !v.is_empty()) {
+        options.min_coverage = v
+            .parse::<f32>()
+            .ok()
+            .filter(|c| (0.0..=1.0).contains(c))
+            .ok_or_else(|| {
+                ApiError::parameter(format!(
+                    "`min_coverage` is a share between 0 and 1, not `{v}`"
+                ))
+            })?;
+    }
+    let request = QuoteRequest {
+        quote: search.query,
+        filters: search.filters,
+        limit: search.limit,
+        options,
+    };
+    let body = with_engine(&state, move |engine| {
+        let results = engine.quote(&request)?;
+        let took_ms = (started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+        let answer = QuoteApiJson {
+            quote: QuoteJson::new(&results),
+            took_ms,
+        };
+        serde_json::to_vec(&answer).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
 /// `GET /api/passage?id=&context=N`: the `dossier show --format json` object.
 pub(super) async fn passage(
     State(state): State<AppState>,
@@ -580,7 +626,7 @@ pub(super) async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
-        "no such endpoint: the API is /api/search, /api/passage, /api/document, /api/stats, /api/batch",
+        "no such endpoint: the API is /api/search, /api/quote, /api/passage, /api/document, /api/stats, /api/batch",
     )
 }
 

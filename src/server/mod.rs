@@ -92,6 +92,7 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .route("/style.css", get(page::style))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/api/search", get(api::search))
+        .route("/api/quote", get(api::quote))
         .route("/api/passage", get(api::passage))
         .route("/api/document", get(api::document))
         .route("/api/stats", get(api::stats))

@@ -18,6 +18,7 @@ mod errors;
 mod eval;
 mod group;
 mod ingest;
+mod quote;
 mod ranking;
 mod readme;
 mod search;
