@@ -423,6 +423,21 @@ fn the_search_page_works_in_a_real_browser() {
     browser.post("/back", json!({}));
     browser.wait("!new URLSearchParams(location.search).get('similar')");
 
+    // The quote finder: a trimmed, altered quotation leads to its source, differences shown.
+    browser.goto(&format!(
+        "{base}/?mode=quote&q=The+Iran+deal+was+one+of+the+worst+%E2%80%A6+one-sided+agreements+the+US+has+ever+entered"
+    ));
+    browser.wait("document.querySelector('#results .hit .differences') && document.querySelector('#quote-toggle').checked");
+    let cited = browser.js("return document.querySelector('#results .hit .citation').textContent;");
+    assert!(cited.as_str().unwrap().contains("USA_72_2017"), "{cited}");
+    let diffs =
+        browser.js("return document.querySelector('#results .hit .differences').textContent;");
+    assert!(
+        diffs.as_str().unwrap().contains("agreements")
+            && diffs.as_str().unwrap().contains("transactions"),
+        "{diffs}"
+    );
+
     // A document full of markup renders as the literal characters; nothing runs.
     browser.goto(&format!("{base}/?q=zanzibarxss"));
     browser.wait("document.querySelectorAll('#results .hit').length > 0");

@@ -5,7 +5,7 @@
 
 const PAGE_SIZE = 10;
 // URL parameters with a meaning of their own; every other one is a metadata filter.
-const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group", "similar", "watch"]);
+const RESERVED = new Set(["q", "page", "since", "until", "match", "doc", "passage", "group", "similar", "watch", "mode"]);
 const PREFERRED_FACETS = ["source", "country", "year"];
 const MAX_FACETS = 6;
 // Keys whose values are too many or too free to filter on by clicking.
@@ -57,6 +57,8 @@ function readState() {
     passage: params.get("passage") || "",
     similar: params.get("similar") || "",
     watch: params.get("watch") || "",
+    // `mode=quote`: the box holds a quotation to trace to its source.
+    quote: params.get("mode") === "quote",
     filters,
   };
 }
@@ -74,6 +76,7 @@ function stateUrl(state) {
   if (state.passage) params.set("passage", state.passage);
   if (state.similar) params.set("similar", state.similar);
   if (state.watch) params.set("watch", state.watch);
+  if (state.quote) params.set("mode", "quote");
   const query = params.toString();
   return query ? "/?" + query : "/";
 }
@@ -94,10 +97,16 @@ function render() {
   if (document.activeElement !== $("q")) $("q").value = state.q;
   $("since").value = state.since;
   $("group-toggle").checked = state.group;
+  $("quote-toggle").checked = state.quote;
   $("until").value = state.until;
   renderActive(state);
   if (state.doc) {
     openReader(state);
+  } else if (state.quote && state.q) {
+    $("reader").hidden = true;
+    $("results-pane").hidden = false;
+    $("filters").hidden = false;
+    runQuote(state);
   } else if (state.watch) {
     $("reader").hidden = true;
     $("results-pane").hidden = false;
@@ -295,6 +304,58 @@ async function renderTrend(state, searchParams, mine) {
   $("trend-caption").textContent = `Share of documents per year that match (click a year to narrow)`;
   $("trend-chart").replaceChildren(svg);
   figure.hidden = false;
+}
+
+// Trace a quotation to the passages that hold it (or something close), with the differences.
+async function runQuote(state) {
+  const mine = ++generation;
+  const results = $("results");
+  $("trend").hidden = true;
+  $("facet-panels").replaceChildren();
+  $("pager").replaceChildren();
+  const params = new URLSearchParams();
+  params.set("q", state.q);
+  params.set("limit", String(PAGE_SIZE));
+  for (const [k, v] of state.filters) params.append("where", `${k}=${v}`);
+  if (state.since) params.set("since", state.since);
+  if (state.until) params.set("until", state.until);
+  results.setAttribute("aria-busy", "true");
+  setStatus("Looking for the quote…", "loading");
+  let body;
+  try {
+    body = await api("/api/quote?" + params.toString());
+  } catch (error) {
+    if (mine !== generation) return;
+    results.removeAttribute("aria-busy");
+    results.replaceChildren();
+    showError(error, state);
+    return;
+  }
+  if (mine !== generation) return;
+  results.removeAttribute("aria-busy");
+  results.replaceChildren();
+  lastHits = body.hits;
+  selected = -1;
+  if (!body.hits.length) {
+    setStatus(el("span", {}, el("strong", { text: "No passage holds this quote" }), " or anything close to it."), "empty");
+    return;
+  }
+  setStatus(`${body.hits.length} passage${body.hits.length === 1 ? "" : "s"} hold the quote or something close to it`);
+  body.hits.forEach((hit, i) => {
+    const item = hitItem(hit, i);
+    const coverage = el("span", { class: "coverage", text: ` · ${Math.round(hit.coverage * 100)}% of the quote` });
+    item.querySelector(".cite").append(coverage);
+    if (hit.differences && hit.differences.length) {
+      const list = el("ul", { class: "differences", "aria-label": "Differences from the quote" });
+      for (const d of hit.differences) {
+        list.append(el("li", {}, el("span", { class: "kind", text: d.kind }), " ",
+          el("span", { class: "quote-side", text: d.quote || "—" }), " → ",
+          el("span", { class: "source-side", text: d.source || "—" })));
+      }
+      item.querySelector(".actions").before(list);
+    }
+    results.append(item);
+  });
 }
 
 // The watch-lists `dossier serve --watch` was given, with what is new for each query.
@@ -704,6 +765,10 @@ function init() {
     go({ ...state, since: $("since").value.trim(), until: $("until").value.trim(), page: 1 });
   };
   $("since").addEventListener("change", dates);
+  $("quote-toggle").addEventListener("change", () => {
+    const state = readState();
+    go({ ...state, quote: $("quote-toggle").checked, page: 1, similar: "", watch: "" });
+  });
   $("group-toggle").addEventListener("change", () => {
     const state = readState();
     go({ ...state, group: $("group-toggle").checked, page: 1 });
