@@ -291,6 +291,30 @@ impl StateFile {
     }
 }
 
+/// `work` on every item, on all cores, results in input order.
+fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = work(item);
+                *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect()
+}
+
 /// What makes a query the same query from run to run: its text and its filters (not its limit,
 /// which only says how much to show).
 fn fingerprint(q: &BatchQuery) -> String {
@@ -324,20 +348,26 @@ pub fn run(
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let mut results = Vec::new();
     let mut kept = BTreeSet::new();
-    for query in queries {
-        kept.insert(query.id.clone());
+    // The queries run in parallel over the one view, as a batch does; the state is updated
+    // after, in file order.
+    let old = rebuilt.then_some(old_texts.as_slice());
+    let outcomes = parallel(&queries, |query| {
         let limit = query.limit.unwrap_or(options.limit);
-        let print = fingerprint(&query);
-        let previous = state.queries.get(&query.id).cloned();
+        let print = fingerprint(query);
+        let previous = state.queries.get(&query.id);
         let outcome = run_query(
             session,
-            &query,
+            query,
             limit,
             options,
-            previous.as_ref().filter(|p| p.fingerprint == print),
+            previous.filter(|p| p.fingerprint == print),
             previous.is_some(),
-            rebuilt.then_some(old_texts.as_slice()),
+            old,
         );
+        (print, outcome)
+    });
+    for (query, (print, outcome)) in queries.into_iter().zip(outcomes) {
+        kept.insert(query.id.clone());
         match outcome {
             Ok((hits, reported)) => {
                 state.queries.insert(
@@ -448,8 +478,10 @@ fn run_query(
     };
     // Candidates: by ingest run since the mark, or (across a rebuild) every match, then by
     // content: a text the old index held (or, without its list, one reported before) is not new.
+    // By ingest run every candidate is new: the page is the limit. Across a rebuild they are
+    // compared by content, so many are looked at.
     let mut candidates = SearchRequest {
-        limit: MAX_NEW,
+        limit: if old_texts.is_some() { MAX_NEW } else { limit },
         ..base.clone()
     };
     if old_texts.is_none() {
