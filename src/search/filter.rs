@@ -32,6 +32,33 @@ pub enum Filter {
     IngestedAfter(u64),
 }
 
+/// The filter in its canonical words (`country=IRN`, `year=2015..2019`,
+/// `date=2025-01-01..2025-07-01`): stable from version to version, so a watch-list can tell a
+/// changed query from the same one.
+impl std::fmt::Display for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bound = |b: Option<String>| b.unwrap_or_default();
+        match self {
+            Filter::Meta { key, value } => write!(f, "{key}={value}"),
+            Filter::Year { from, to } => write!(
+                f,
+                "year={}..{}",
+                bound(from.map(|y| y.to_string())),
+                bound(to.map(|y| y.to_string()))
+            ),
+            Filter::Date { from, to } => write!(
+                f,
+                "date={}..{}",
+                bound(from.map(|p| p.start.to_string())),
+                bound(to.map(|p| p.end().to_string()))
+            ),
+            Filter::Document(id) => write!(f, "doc_id={id}"),
+            Filter::Path(path) => write!(f, "path={path}"),
+            Filter::IngestedAfter(run) => write!(f, "ingest_seq>{run}"),
+        }
+    }
+}
+
 /// A filter that cannot be read or applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FilterError {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -109,11 +109,7 @@ impl SearchSession<'_> {
                 filter.query(self.index.fields(), &self.meta_keys)?,
             ));
         }
-        let denominator: Box<dyn Query> = if clauses.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        };
+        let denominator: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let all = self
             .index
             .histogram(&self.searcher, &*denominator, &field, false)?;

@@ -318,7 +318,7 @@ fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec
 /// What makes a query the same query from run to run: its text and its filters (not its limit,
 /// which only says how much to show).
 fn fingerprint(q: &BatchQuery) -> String {
-    let mut filters: Vec<String> = q.filters.iter().map(|f| format!("{f:?}")).collect();
+    let mut filters: Vec<String> = q.filters.iter().map(Filter::to_string).collect();
     filters.sort();
     format!("{}\u{1f}{}", q.query, filters.join("\u{1e}"))
 }
