@@ -57,6 +57,30 @@ pub fn is_page_furniture(line: &str) -> bool {
     is_page_label(line) || line.split_whitespace().all(is_furniture_token)
 }
 
+/// The length of page furniture glued to the start of a line of text (`16-29667 3/58 very
+/// worrying.`, `30/56 16-29296 The …`): a UN job number and a page-of-pages, in either order,
+/// and the spaces after them; 0 when the line does not start so.
+pub fn furniture_prefix(line: &str) -> usize {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let job = |t: &str| {
+        t.split_once('-')
+            .is_some_and(|(a, b)| a.len() == 2 && b.len() == 5 && digits(a) && digits(b))
+    };
+    let pages = |t: &str| {
+        t.split_once('/')
+            .is_some_and(|(a, b)| a.len() <= 3 && b.len() <= 3 && digits(a) && digits(b))
+    };
+    let mut words = line.split_ascii_whitespace();
+    let (Some(first), Some(second), Some(_)) = (words.next(), words.next(), words.next()) else {
+        return 0;
+    };
+    if !((job(first) && pages(second)) || (pages(first) && job(second))) {
+        return 0;
+    }
+    let after = line.find(second).map_or(0, |at| at + second.len());
+    after + line[after..].len() - line[after..].trim_start().len()
+}
+
 /// `Page 4`, `Page 4|6`, `Page 4/6`, `Page 4 of 6`.
 fn is_page_label(line: &str) -> bool {
     let Some(rest) = line
@@ -93,6 +117,24 @@ fn is_furniture_token(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn furniture_glued_to_the_start_of_a_line_is_found() {
+        let line = "16-29667 3/58 very worrying. The attacks on";
+        assert_eq!(
+            &line[furniture_prefix(line)..],
+            "very worrying. The attacks on"
+        );
+        let other = "30/56 16-29296 just as the founding";
+        assert_eq!(&other[furniture_prefix(other)..], "just as the founding");
+        assert_eq!(
+            furniture_prefix("15-29425 31/34"),
+            0,
+            "a line of furniture alone"
+        );
+        assert_eq!(furniture_prefix("In 2015-2016 3/4 of the budget"), 0);
+        assert_eq!(furniture_prefix("1/2 of the 10-12345 votes"), 0);
+    }
 
     #[test]
     fn page_furniture_is_recognised() {

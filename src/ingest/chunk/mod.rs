@@ -23,7 +23,7 @@ pub mod layout;
 mod paragraph;
 pub mod reference;
 
-use super::debris::is_debris;
+use super::debris::{self, is_debris};
 use crate::model::normalize_whitespace;
 pub use heading::{find_dateline, is_title_like, looks_like_heading};
 pub use layout::Layout;
@@ -31,7 +31,7 @@ use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
 /// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
 /// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
-pub const CHUNKER_VERSION: u32 = 5;
+pub const CHUNKER_VERSION: u32 = 6;
 
 /// Default longest passage, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 1500;
@@ -203,7 +203,12 @@ fn split_lines(text: &str) -> Vec<Line> {
             end -= 1;
         }
         if end_of_line.is_some() || start < bytes.len() {
-            lines.push(Line { start, end });
+            // Page furniture glued to the start of the line is not text.
+            let skip = debris::furniture_prefix(&text[start..end]);
+            lines.push(Line {
+                start: start + skip,
+                end,
+            });
         }
         start = next;
     }
