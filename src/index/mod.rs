@@ -355,6 +355,10 @@ pub struct DossierIndex {
 pub(crate) struct View {
     checked: Option<std::time::Instant>,
     info: Option<CommitInfo>,
+    /// `meta.json`'s modification time and size at the last reload: when they have not changed
+    /// there is no new commit, and the reader (whose reload opens every segment anew and loses
+    /// its caches) is left as it is.
+    stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 /// How long a searcher's view is reused before the reader looks for commits again: a server
@@ -467,6 +471,7 @@ impl DossierIndex {
             view: std::sync::Arc::new(std::sync::Mutex::new(View {
                 checked: None,
                 info: None,
+                stamp: None,
             })),
         })
     }
@@ -491,8 +496,18 @@ impl DossierIndex {
     pub fn searcher(&self) -> Result<Searcher, IndexError> {
         let mut view = self.view.lock().unwrap_or_else(|p| p.into_inner());
         if view.checked.is_none_or(|at| at.elapsed() >= RECHECK_AFTER) {
-            self.reader.reload().map_err(|e| self.error(e))?;
-            view.info = self.commit_info();
+            let stamp = self.dir.as_deref().and_then(|dir| {
+                let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
+                Some((meta.modified().ok()?, meta.len()))
+            });
+            // A forgotten view (after this process committed), an index in memory, or a
+            // changed meta.json: look for the new commit.
+            let unchanged = view.checked.is_some() && stamp.is_some() && stamp == view.stamp;
+            if !unchanged {
+                self.reader.reload().map_err(|e| self.error(e))?;
+                view.info = self.commit_info();
+                view.stamp = stamp;
+            }
             view.checked = Some(std::time::Instant::now());
         }
         Ok(self.reader.searcher())
