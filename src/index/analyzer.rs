@@ -405,6 +405,25 @@ impl WordAnalyzer {
     }
 }
 
+thread_local! {
+    /// A warm analyzer per thread: a search's or a quote's words are mostly words earlier ones
+    /// on the thread had, so their stems are cached.
+    static WARM: std::cell::RefCell<WordAnalyzer> = std::cell::RefCell::default();
+}
+
+impl WordAnalyzer {
+    /// This thread's warm analyzer, taken (the thread's slot holds a fresh one meanwhile, so a
+    /// nested taker is never refused); give it back with [`WordAnalyzer::give_back`].
+    pub fn take_warm() -> WordAnalyzer {
+        WARM.with(|a| std::mem::take(&mut *a.borrow_mut()))
+    }
+
+    /// Returns an analyzer taken with [`WordAnalyzer::take_warm`], caches and all.
+    pub fn give_back(self) {
+        WARM.with(|a| *a.borrow_mut() = self);
+    }
+}
+
 /// Appends the stem of `word` to `out`, from the cache when it can.
 fn stem_into(cache: &mut Cache, word: &str, out: &mut String) {
     if let Some(stem) = cache.get(word) {

@@ -408,22 +408,22 @@ impl<'i> SearchSession<'i> {
 
     /// The page's passages with their highlights and explanations.
     fn hits(&self, request: &SearchRequest, ranked: &Ranked) -> Result<Vec<Hit>, SearchError> {
-        let mut analyzer = WordAnalyzer::default();
         let mut hits = Vec::with_capacity(ranked.top.len());
         if request.limit == 0 {
             return Ok(hits);
         }
-        for (i, &(score, addr)) in ranked.top.iter().enumerate() {
-            hits.push(self.hit(
-                request,
-                ranked,
-                score,
-                addr,
-                request.offset + i + 1,
-                &mut analyzer,
-            )?);
-        }
-        Ok(hits)
+        let mut analyzer = WordAnalyzer::take_warm();
+        let loaded = ranked
+            .top
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, &(score, addr))| {
+                let rank = request.offset + i + 1;
+                hits.push(self.hit(request, ranked, score, addr, rank, &mut analyzer)?);
+                Ok::<_, SearchError>(())
+            });
+        analyzer.give_back();
+        loaded.map(|()| hits)
     }
 
     fn hit(

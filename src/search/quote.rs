@@ -547,16 +547,11 @@ struct Words<'a> {
     words: Vec<Word>,
 }
 
-thread_local! {
-    /// The analyzer of the last quote on this thread, with its caches of stems: a candidate's
-    /// words are mostly words other quotes' candidates had.
-    static ANALYZER: std::cell::RefCell<WordAnalyzer> = std::cell::RefCell::default();
-}
-
 impl<'a> Words<'a> {
     fn new(aliases: Option<&'a AliasTable>) -> Words<'a> {
         Words {
-            analyzer: ANALYZER.with(|a| std::mem::take(&mut *a.borrow_mut())),
+            // A candidate's words are mostly words other quotes' candidates had.
+            analyzer: WordAnalyzer::take_warm(),
             aliases,
             ids: HashMap::new(),
             words: Vec::new(),
@@ -680,8 +675,7 @@ fn intern(ids: &mut HashMap<String, u32>, s: &str) -> u32 {
 
 impl Drop for Words<'_> {
     fn drop(&mut self) {
-        let analyzer = std::mem::take(&mut self.analyzer);
-        ANALYZER.with(|a| *a.borrow_mut() = analyzer);
+        std::mem::take(&mut self.analyzer).give_back();
     }
 }
 
