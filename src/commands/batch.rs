@@ -59,6 +59,7 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     let unit = trec_unit(args.trec_unit);
     let mut search = search_options(&args.matching);
     search.group = super::grouping(&args.grouping);
+    search.fold = !args.grouping.no_fold;
     // Highlights only matter where they are shown.
     search.highlights = matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown);
     let options = BatchOptions {

@@ -39,6 +39,8 @@ pub fn run(location: &IndexLocation, args: &EvalArgs) -> anyhow::Result<Status> 
                 search: SearchOptions {
                     highlights: false,
                     count: false,
+                    // Judgments judge every document: copies are not folded away.
+                    fold: false,
                     ..search_options(&matching)
                 },
                 per_document: unit == eval::TrecUnit::Document,

@@ -6,6 +6,7 @@
 //! anywhere else would silently search with the wrong analyzer).
 
 pub mod analyzer;
+pub mod copies;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +121,14 @@ pub struct Fields {
     /// month and day: tantivy's date histogram has no calendar intervals.
     pub month: Field,
     pub day: Field,
+    /// Ingest order, unique in the index (see [`copies`]).
+    pub serial: Field,
+    /// The copy cluster: the serial of its first member (the passage's own when it has no
+    /// earlier copy).
+    pub cluster: Field,
+    /// The passage's LSH band keys (32 bits each, two to a value), for the next ingest to find
+    /// copies among (fast field: read into memory by an ingest that needs them, never searched).
+    pub copy_bands: Field,
 }
 
 /// The digest of a passage text as watch-lists compare texts: case and whitespace folded.
@@ -232,6 +241,9 @@ impl Fields {
             digest: b.add_u64_field("digest", NumericOptions::default().set_fast()),
             month: b.add_i64_field("month", NumericOptions::default().set_fast()),
             day: b.add_i64_field("day", NumericOptions::default().set_fast()),
+            serial: b.add_u64_field("serial", NumericOptions::default().set_fast()),
+            cluster: b.add_u64_field("cluster", NumericOptions::default().set_fast()),
+            copy_bands: b.add_u64_field("copy_bands", NumericOptions::default().set_fast()),
         };
         (b.build(), fields)
     }
@@ -267,6 +279,9 @@ impl Fields {
             digest: get("digest")?,
             month: get("month")?,
             day: get("day")?,
+            serial: get("serial")?,
+            cluster: get("cluster")?,
+            copy_bands: get("copy_bands")?,
         })
     }
 }
@@ -287,6 +302,9 @@ pub struct CommitInfo {
     /// by passage content instead of by ingest run.
     #[serde(default)]
     pub index_id: String,
+    /// The serial the next passage written gets (see [`copies`]).
+    #[serde(default)]
+    pub next_serial: u64,
 }
 
 /// Counts and facts about an index.

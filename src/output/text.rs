@@ -120,6 +120,7 @@ pub fn write_results<W: Write>(
             write!(out, "…")?;
         }
         writeln!(out)?;
+        super::copies::write_line(out, hit.copies.as_ref(), "    ", |l| style.paint(DIM, l))?;
         if let Some(why) = &hit.explanation {
             writeln!(
                 out,
@@ -207,6 +208,7 @@ fn write_group<W: Write>(
             write!(out, "…")?;
         }
         writeln!(out)?;
+        super::copies::write_line(out, hit.copies.as_ref(), "      ", |l| style.paint(DIM, l))?;
     }
     if group.more > 0 {
         writeln!(
