@@ -132,6 +132,12 @@ pub struct TrendArgs {
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
 
+    /// Count every copy of a syndicated or near-duplicate passage (by default a copy cluster
+    /// counts once per bucket: a document whose matching passages are all copies of passages of
+    /// earlier-ingested documents of the bucket is not counted).
+    #[arg(long)]
+    pub count_copies: bool,
+
     #[command(flatten)]
     pub filters: FilterArgs,
 
@@ -469,6 +475,11 @@ pub struct GroupArgs {
     /// With --group doc: how many more passages each document shows.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub group_size: usize,
+
+    /// Show every copy of a syndicated or near-duplicate passage as a hit of its own (by
+    /// default copies fold under the best-ranked one: "also in N sources").
+    #[arg(long)]
+    pub no_fold: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

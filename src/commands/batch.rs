@@ -59,6 +59,8 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
     let unit = trec_unit(args.trec_unit);
     let mut search = search_options(&args.matching);
     search.group = super::grouping(&args.grouping);
+    // A TREC run is judged document by document: copies stay in it.
+    search.fold = !args.grouping.no_fold && format != BatchFormat::Trec;
     // Highlights only matter where they are shown; suggestions are for one search at a time.
     search.highlights = matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown);
     search.suggest = false;

@@ -40,6 +40,8 @@ pub fn run(location: &IndexLocation, args: &EvalArgs) -> anyhow::Result<Status> 
                     highlights: false,
                     count: false,
                     suggest: false,
+                    // Judgments judge every document: copies are not folded away.
+                    fold: false,
                     ..search_options(&matching)
                 },
                 per_document: unit == eval::TrecUnit::Document,

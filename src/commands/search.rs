@@ -23,6 +23,7 @@ pub fn run(location: &IndexLocation, args: &SearchArgs) -> anyhow::Result<Status
         options: SearchOptions {
             explain: args.explain,
             group: super::grouping(&args.grouping),
+            fold: !args.grouping.no_fold,
             ..search_options(&args.matching)
         },
     };

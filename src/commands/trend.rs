@@ -1,4 +1,5 @@
-//! `dossier trend QUERY... [--by year|month|day|KEY] [--format text|csv|json] [--svg FILE]`
+//! `dossier trend QUERY... [--by year|month|day|KEY] [--format text|csv|json] [--svg FILE]
+//! [--count-copies]`
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 
@@ -6,7 +7,7 @@ use anyhow::Context;
 use dossier::engine::IndexLocation;
 use dossier::output::trend as printer;
 use dossier::search::trend::TrendBy;
-use dossier::search::SearchRequest;
+use dossier::search::{SearchOptions, SearchRequest};
 
 use super::{filters, found, open, search_options, Status};
 use crate::cli::{TrendArgs, TrendFormat};
@@ -15,7 +16,10 @@ pub fn run(location: &IndexLocation, args: &TrendArgs) -> anyhow::Result<Status>
     let engine = open(location, Some(&args.matching))?;
     let template = SearchRequest {
         filters: filters(&args.filters)?,
-        options: search_options(&args.matching),
+        options: SearchOptions {
+            fold: !args.count_copies,
+            ..search_options(&args.matching)
+        },
         ..SearchRequest::new("", 0)
     };
     let trend = engine.trend(&args.queries, &TrendBy::parse(&args.by), &template)?;

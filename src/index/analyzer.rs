@@ -362,6 +362,125 @@ impl WordAnalyzer {
         self.analyze(text).into_iter().map(|w| w.exact).collect()
     }
 
+    /// A 64-bit hash of the exact form of each word of `text`, in order, into `out` (cleared
+    /// first): the words [`WordAnalyzer::words`] finds, with the same [`Word::exact`] forms
+    /// (case, diacritics, apostrophes and acronym dots folded; punctuation and whitespace are
+    /// not words), computed without stems or acronym terms. Near-copy signatures shingle these
+    /// (`index::copies`). Fixed hashing: the same text gives the same hashes in every run.
+    pub fn exact_hashes(&mut self, text: &str, out: &mut Vec<u64>) {
+        out.clear();
+        let mut state = ExactState::default();
+        if text.is_ascii() {
+            // In ASCII text whitespace never joins anything, so the whole text segments as its
+            // whitespace-separated runs do (what `words` does run by run): the rules of
+            // `ascii_words`, in one pass that hashes the plain words as it finds them.
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() && bytes[i] != b'_' {
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+                let start = i;
+                let mut plain = bytes[i] != b'_';
+                i += 1;
+                while i < bytes.len() {
+                    let c = bytes[i];
+                    if c.is_ascii_alphanumeric() {
+                        i += 1;
+                        continue;
+                    }
+                    if c == b'_' {
+                        plain = false;
+                        i += 1;
+                        continue;
+                    }
+                    let (prev, next) = (bytes[i - 1], bytes.get(i + 1).copied());
+                    let joins_letters = prev.is_ascii_alphabetic()
+                        && matches!(c, b'.' | b'\'' | b':')
+                        && next.is_some_and(|n| n.is_ascii_alphabetic());
+                    let joins_digits = prev.is_ascii_digit()
+                        && matches!(c, b'.' | b',' | b';' | b'\'')
+                        && next.is_some_and(|n| n.is_ascii_digit());
+                    if joins_letters || joins_digits {
+                        plain = false;
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let segment = &bytes[start..i];
+                if plain && segment.len() > 1 && segment.len() <= MAX_WORD_BYTES {
+                    state.prev_initial = false;
+                    state.prev_end = i;
+                    out.push(hash_lower(segment));
+                } else if segment.iter().any(u8::is_ascii_alphanumeric) {
+                    self.exact_hash(text, start, &text[start..i], &mut state, out);
+                }
+            }
+        } else {
+            for (start, segment) in words(text) {
+                self.exact_hash(text, start, segment, &mut state, out);
+            }
+        }
+    }
+
+    /// One word of [`WordAnalyzer::exact_hashes`]: the rules of [`WordAnalyzer::words`] for
+    /// the exact form.
+    fn exact_hash(
+        &mut self,
+        text: &str,
+        start: usize,
+        segment: &str,
+        state: &mut ExactState,
+        out: &mut Vec<u64>,
+    ) {
+        let end = start + segment.len();
+        let bytes = segment.as_bytes();
+        // The common case: ASCII letters and digits, lower-cased by setting one bit.
+        if bytes.len() > 1 && bytes.len() <= MAX_WORD_BYTES {
+            let mut lower = [0u8; MAX_WORD_BYTES];
+            let mut plain = true;
+            for (l, &b) in lower.iter_mut().zip(bytes) {
+                plain &= b.is_ascii_alphanumeric();
+                *l = b | 0x20;
+            }
+            if plain {
+                state.prev_initial = false;
+                state.prev_end = end;
+                out.push(hash_form(&lower[..bytes.len()]));
+                return;
+            }
+        }
+        let gap = &text[state.prev_end.min(start)..start];
+        let is_initial = segment.len() <= 4
+            && text[end..].starts_with('.')
+            && segment.chars().count() == 1
+            && segment
+                .chars()
+                .all(|c| c.is_alphabetic() && c.is_uppercase());
+        // `U. S.`: one word, as in `words`.
+        if is_initial && state.prev_initial && !out.is_empty() && matches!(gap, "." | ". ") {
+            state.form.push_str(&segment.to_lowercase());
+            *out.last_mut().expect("a word before") = hash_form(state.form.as_bytes());
+            state.prev_end = end;
+            return;
+        }
+        state.prev_initial = is_initial;
+        state.prev_end = end;
+        state.form.clear();
+        normalize_word(segment, &mut state.form);
+        if !state.form.is_ascii() {
+            state.form = self.fold(&state.form);
+        }
+        if state.form.is_empty() || state.form.len() > MAX_WORD_BYTES {
+            return;
+        }
+        out.push(hash_form(state.form.as_bytes()));
+    }
+
     /// The English (Porter2) stem of a lower-case word, cached.
     pub fn stem(&mut self, word: &str) -> String {
         let mut stem = String::new();
@@ -422,6 +541,64 @@ impl WordAnalyzer {
     pub fn give_back(self) {
         WARM.with(|a| *a.borrow_mut() = self);
     }
+}
+
+/// Where [`WordAnalyzer::exact_hashes`] is in a text.
+#[derive(Default)]
+struct ExactState {
+    prev_end: usize,
+    /// The last word was a single capital followed by a dot (`U.` of `U. S.`).
+    prev_initial: bool,
+    /// The last word's exact form, when it was not plain ASCII.
+    form: String,
+}
+
+/// [`hash_form`] of an ASCII word of letters and digits, lower-cased on the way (setting one
+/// bit lower-cases a letter and leaves a digit as it is).
+fn hash_lower(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x5851_f42d_4c95_7f2d ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | 0x2020_2020_2020_2020;
+        h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        for (l, &b) in last.iter_mut().zip(rest) {
+            *l = b | 0x20;
+        }
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    finish_hash(h)
+}
+
+/// The hash of a word's exact form: its bytes eight at a time, each word mixed by multiplication
+/// (fixed seeds), then the splitmix64 finaliser, so every bit of the result depends on every
+/// byte.
+fn hash_form(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x5851_f42d_4c95_7f2d ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    finish_hash(h)
+}
+
+/// The splitmix64 finaliser.
+fn finish_hash(mut h: u64) -> u64 {
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// Appends the stem of `word` to `out`, from the cache when it can.
@@ -818,6 +995,39 @@ mod tests {
                 .collect();
             assert_eq!(stops, stopwords, "stop words of {text}");
             assert!(!analyzer.is_stopword("and,") && !analyzer.is_stopword("it's"));
+        }
+    }
+
+    /// The exact-form hashes are the hashes of [`WordAnalyzer::words`]' exact forms, on random
+    /// text (ASCII and not) and on the rules' corner cases.
+    #[test]
+    fn exact_hashes_are_the_hashes_of_the_exact_forms() {
+        let alphabet: Vec<char> = "aZx09 .,:;'_-/\n!?()\"’–éUSÆﬁ".chars().collect();
+        let mut next = crate::testing::lcg(0x4a5b);
+        let mut texts: Vec<String> = vec![
+            "U. S. policy and the U.S. Navy".into(),
+            "Iran’s and Khamene'i's words, ZÜRICH and Zürich".into(),
+            "snap-back 3.5 percent, 1,000 men; don't".into(),
+            format!("{} end", "x".repeat(70)),
+        ];
+        for _ in 0..5_000 {
+            let len = next() % 40;
+            texts.push(
+                (0..len)
+                    .map(|_| alphabet[next() % alphabet.len()])
+                    .collect(),
+            );
+        }
+        let mut analyzer = WordAnalyzer::default();
+        let mut hashes = Vec::new();
+        for text in &texts {
+            analyzer.exact_hashes(text, &mut hashes);
+            let expected: Vec<u64> = analyzer
+                .analyze(text)
+                .iter()
+                .map(|w| hash_form(w.exact.as_bytes()))
+                .collect();
+            assert_eq!(hashes, expected, "on {text:?}");
         }
     }
 

@@ -6,6 +6,7 @@
 //! anywhere else would silently search with the wrong analyzer).
 
 pub mod analyzer;
+pub mod copies;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +124,14 @@ pub struct Fields {
     /// 1 for reference matter (footnotes, reference lists, runs of links), else 0: a fast field
     /// the ranking reads (see [`REFERENCE_FIELD`]).
     pub reference: Field,
+    /// Ingest order, unique in the index (see [`copies`]).
+    pub serial: Field,
+    /// The copy cluster: the serial of its first member (the passage's own when it has no
+    /// earlier copy).
+    pub cluster: Field,
+    /// The passage's LSH band keys (32 bits each, two to a value), for the next ingest to find
+    /// copies among (fast field: read into memory by an ingest that needs them, never searched).
+    pub copy_bands: Field,
 }
 
 /// The digest of a passage text as watch-lists compare texts: case and whitespace folded.
@@ -242,6 +251,9 @@ impl Fields {
                 REFERENCE_FIELD,
                 NumericOptions::default().set_stored().set_fast(),
             ),
+            serial: b.add_u64_field("serial", NumericOptions::default().set_fast()),
+            cluster: b.add_u64_field("cluster", NumericOptions::default().set_fast()),
+            copy_bands: b.add_u64_field("copy_bands", NumericOptions::default().set_fast()),
         };
         (b.build(), fields)
     }
@@ -278,6 +290,9 @@ impl Fields {
             month: get("month")?,
             day: get("day")?,
             reference: get(REFERENCE_FIELD)?,
+            serial: get("serial")?,
+            cluster: get("cluster")?,
+            copy_bands: get("copy_bands")?,
         })
     }
 }
@@ -298,6 +313,9 @@ pub struct CommitInfo {
     /// by passage content instead of by ingest run.
     #[serde(default)]
     pub index_id: String,
+    /// The serial the next passage written gets (see [`copies`]).
+    #[serde(default)]
+    pub next_serial: u64,
 }
 
 /// Counts and facts about an index.

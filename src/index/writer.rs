@@ -50,6 +50,8 @@ pub struct Updater {
     run_seq: u64,
     /// The index's identity (new when the index is new or rebuilt).
     index_id: String,
+    /// Finds each passage's copies and assigns its serial and cluster.
+    copies: super::copies::CopyFinder,
 }
 
 impl Updater {
@@ -77,6 +79,11 @@ impl Updater {
                 .map(|c| c.index_id)
                 .filter(|id| !id.is_empty())
                 .unwrap_or_else(|| new_index_id(&index.display_dir())),
+            copies: super::copies::CopyFinder::new(
+                &index.searcher()?,
+                index.commit_info().map_or(0, |c| c.next_serial),
+                &index.display_dir(),
+            ),
         })
     }
 
@@ -155,7 +162,8 @@ impl Updater {
             .zip(month)
             .map(|(p, m)| m * 100 + i64::from(p.start.day));
         let year = year_of(&doc.meta);
-        for (seq, passage) in (1u64..).zip(&doc.passages) {
+        let copies = self.copies.assign(doc, &f)?;
+        for ((seq, passage), copy) in (1u64..).zip(&doc.passages).zip(copies) {
             let mut d = TantivyDocument::default();
             d.add_text(f.passage_id, &passage.passage_id);
             d.add_text(f.doc_id, &passage.doc_id);
@@ -208,6 +216,15 @@ impl Updater {
             if let Some(day) = day_key {
                 d.add_i64(f.day, day);
             }
+            d.add_u64(f.serial, copy.serial);
+            d.add_u64(f.cluster, copy.cluster);
+            // Two 32-bit band keys to a value.
+            for pair in copy.bands.chunks(2) {
+                d.add_u64(
+                    f.copy_bands,
+                    pair[0] << 32 | pair.get(1).copied().unwrap_or(pair[0]),
+                );
+            }
             batch.push(UserOperation::Add(d));
         }
         self.writer.run(batch).map_err(|e| self.error(e))?;
@@ -224,6 +241,7 @@ impl Updater {
             .delete_all_documents()
             .map_err(|e| self.error(e))?;
         self.cleared = true;
+        self.copies.forget_committed();
         // A rebuilt index is another index: watch-lists compare by content across it.
         self.index_id = new_index_id(&self.dir);
         self.meta_keys.clear();
@@ -256,6 +274,7 @@ impl Updater {
             meta_keys: std::mem::take(&mut self.meta_keys),
             ingest_seq: self.run_seq,
             index_id: self.index_id.clone(),
+            next_serial: self.copies.next_serial(),
         };
         let payload = serde_json::to_string(&info).expect("CommitInfo serialises");
         let dir = self.dir.clone();

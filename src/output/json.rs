@@ -119,6 +119,51 @@ pub struct HitJson<'a> {
     /// With `--group doc`: more matching passages of the document, and the count of the rest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupJson<'a>>,
+    /// Copies folded under this hit (other matching passages of its copy cluster), earliest
+    /// first; at most 50 listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CopyJson<'a>>,
+    /// How many copies are folded under this hit (all of them, listed or not).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub copies_total: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One copy folded under a hit: `{"passage_id", "doc_id", "title", "source", "date"}` (`source`
+/// and `date` from the document's metadata: its `date`, else its `year`; `null` when absent).
+#[derive(Debug, Serialize)]
+pub struct CopyJson<'a> {
+    pub passage_id: &'a str,
+    pub doc_id: &'a str,
+    pub title: &'a str,
+    pub source: Option<&'a str>,
+    pub date: Option<String>,
+}
+
+impl<'a> CopyJson<'a> {
+    pub fn new(p: &'a Passage) -> CopyJson<'a> {
+        CopyJson {
+            passage_id: &p.passage_id,
+            doc_id: &p.doc_id,
+            title: &p.title,
+            source: p.meta.get("source").and_then(|v| v.as_str()),
+            date: copy_date(p),
+        }
+    }
+}
+
+/// A passage's date as a copy lists it: the `date` metadata, else the `year`.
+pub fn copy_date(p: &Passage) -> Option<String> {
+    match p.meta.get("date") {
+        Some(serde_json::Value::String(d)) => Some(d.clone()),
+        _ => p.meta.get("year").map(|y| match y {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }),
+    }
 }
 
 /// `group` of a hit: `{"more": n, "passages": [hit records]}`.
@@ -142,6 +187,12 @@ impl<'a> HitJson<'a> {
                 more: g.more,
                 passages: g.passages.iter().map(HitJson::new).collect(),
             }),
+            copies: hit
+                .copies
+                .as_ref()
+                .map(|c| c.passages.iter().map(CopyJson::new).collect())
+                .unwrap_or_default(),
+            copies_total: hit.copies.as_ref().map_or(0, |c| c.total),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! Printers know the result data, never tantivy.
 
 pub mod batch;
+pub mod copies;
 pub mod eval;
 pub mod explain;
 pub mod json;

@@ -474,6 +474,7 @@ pub fn write_results<W: Write>(
         )?;
         let (shown, highlights) = cropped(&hit.passage.text, &hit.highlights, style.crop_bytes);
         write_text(out, INDENT, &shown, &highlights, style, "")?;
+        super::copies::write_line(out, hit.copies.as_ref(), INDENT, |l| style.paint(DIM, l))?;
         if hit.highlights.is_empty() {
             // The match is in the headings: say where, for output without colour too.
             for (what, text, ranges) in [
@@ -582,6 +583,9 @@ fn write_group<W: Write>(
         )?;
         let (shown, highlights) = cropped(&p.text, &hit.highlights, style.crop_bytes / 2);
         write_text(out, GROUP_INDENT, &shown, &highlights, style, "")?;
+        super::copies::write_line(out, hit.copies.as_ref(), GROUP_INDENT, |l| {
+            style.paint(DIM, l)
+        })?;
     }
     if group.more > 0 {
         writeln!(
@@ -747,6 +751,7 @@ mod tests {
             section_highlights: Vec::new(),
             explanation: None,
             group: None,
+            copies: None,
         }
     }
 

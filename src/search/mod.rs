@@ -8,6 +8,7 @@ pub mod aliases;
 pub mod compile;
 pub mod explain;
 pub mod filter;
+pub mod fold;
 pub mod highlight;
 pub mod query;
 pub mod quote;
@@ -28,6 +29,7 @@ use compile::{CompileOptions, Compiled, Compiler};
 pub use compile::{MatchMode, Note, MOST_WORDS_FROM};
 pub use explain::{HitExplanation, MatchedPart};
 pub use filter::{Filter, FilterError};
+pub use fold::Copies;
 pub use query::{parse, QueryError, QueryExpr};
 
 /// What to search for and which page of hits to return.
@@ -97,6 +99,9 @@ pub struct SearchOptions {
     /// When nothing matches, look for a spelling of the query's unknown words that the index
     /// knows ([`SearchResults::suggestions`]); batch runs turn it off.
     pub suggest: bool,
+    /// Fold copies (syndicated and near-duplicate passages) under the best-ranked one, and
+    /// count a copy cluster once in trends (`--no-fold`, `--count-copies` turn it off).
+    pub fold: bool,
 }
 
 impl Default for SearchOptions {
@@ -111,6 +116,7 @@ impl Default for SearchOptions {
             explain: false,
             group: None,
             suggest: true,
+            fold: true,
         }
     }
 }
@@ -133,6 +139,8 @@ pub struct Hit {
     pub explanation: Option<HitExplanation>,
     /// With [`SearchOptions::group`]: more matching passages of the same document.
     pub group: Option<Group>,
+    /// With [`SearchOptions::fold`]: the other matching passages of its copy cluster.
+    pub copies: Option<Copies>,
 }
 
 /// The other matching passages of a hit's document, when results are grouped by document.
@@ -266,6 +274,7 @@ impl<'i> SearchSession<'i> {
         }
         let mode = if fallback { MatchMode::Any } else { first };
         let (hits, total_documents) = match options.group {
+            None if options.fold => (self.folded_hits(request, &expr, mode, &ranked)?, None),
             None => (self.hits(request, &ranked)?, None),
             Some(size) => {
                 let (hits, documents) = self.grouped_hits(request, &expr, mode, &ranked, size)?;
@@ -476,6 +485,7 @@ impl<'i> SearchSession<'i> {
             section_highlights,
             explanation,
             group: None,
+            copies: None,
         })
     }
 
@@ -507,12 +517,23 @@ impl<'i> SearchSession<'i> {
             let Some(fetched) = self.rank(&page, expr, mode)? else {
                 return Ok((Vec::new(), 0));
             };
-            let addrs: Vec<tantivy::DocAddress> = fetched.top.iter().map(|&(_, a)| a).collect();
+            let fetched_all = fetched.top.len() < fetch;
+            // Copies fold first: a document made only of copies of better-ranked passages is
+            // not a result of its own.
+            let top: Vec<(f32, tantivy::DocAddress)> = if request.options.fold {
+                self.fold_ranked(fetched.top)?
+                    .into_iter()
+                    .map(|(score, addr, _)| (score, addr))
+                    .collect()
+            } else {
+                fetched.top
+            };
+            let addrs: Vec<tantivy::DocAddress> = top.iter().map(|&(_, a)| a).collect();
             let doc_ids = self.index.doc_ids(&self.searcher, &addrs)?;
             let distinct: std::collections::HashSet<&str> =
                 doc_ids.iter().map(String::as_str).collect();
-            if distinct.len() >= wanted || fetched.top.len() < fetch || fetch >= 100_000 {
-                break (fetched.top, doc_ids);
+            if distinct.len() >= wanted || fetched_all || fetch >= 100_000 {
+                break (top, doc_ids);
             }
             fetch = (fetch * 4).min(100_000);
         };
@@ -529,6 +550,7 @@ impl<'i> SearchSession<'i> {
         }
         let mut analyzer = WordAnalyzer::default();
         let mut hits = Vec::new();
+        let mut placed = Vec::new();
         for (i, key) in order
             .iter()
             .enumerate()
@@ -539,8 +561,10 @@ impl<'i> SearchSession<'i> {
             let (score, addr) = list[0];
             let mut hit = self.hit(request, ranked, score, addr, i + 1, &mut analyzer)?;
             let mut passages = Vec::new();
+            placed.push(addr);
             for (k, &(s, a)) in list.iter().enumerate().skip(1).take(size) {
                 passages.push(self.hit(request, ranked, s, a, k + 1, &mut analyzer)?);
+                placed.push(a);
             }
             let total = per_document
                 .get(&hit.passage.doc_id)
@@ -551,6 +575,9 @@ impl<'i> SearchSession<'i> {
                 passages,
             });
             hits.push(hit);
+        }
+        if request.options.fold {
+            self.fold_into_groups(ranked, &mut hits, &placed)?;
         }
         Ok((hits, per_document.len()))
     }

@@ -303,6 +303,7 @@ impl Found {
                 section_highlights: Vec::new(),
                 explanation: None,
                 group: None,
+                copies: None,
             },
             coverage,
             differences,

@@ -6,6 +6,13 @@
 //! compare across years of unequal volume. For a time axis, every bucket between the first and
 //! the last of the filtered corpus is there, zeros included. Counted with aggregations over fast
 //! fields; no stored text is read.
+//!
+//! Copies count once (see `search::fold`, [`SearchOptions::fold`](super::SearchOptions::fold)):
+//! in a bucket, a copy cluster's matching passages count as one passage, and a document whose
+//! matching passages there are all copies of passages of earlier-ingested documents of the same
+//! bucket is not counted (a wire story in twenty outlets is one document that year). The
+//! denominator, the bucket's documents, counts every document. `--count-copies` (`fold` off)
+//! counts every copy.
 
 use std::collections::BTreeMap;
 
@@ -134,9 +141,12 @@ impl SearchSession<'_> {
                 }
                 .into());
             };
-            let counts = self
+            let mut counts = self
                 .index
                 .histogram(&self.searcher, &*matching, &field, true)?;
+            if template.options.fold {
+                self.count_copies_once(&*matching, &field, &mut counts)?;
+            }
             let buckets = keys
                 .iter()
                 .map(|key| {

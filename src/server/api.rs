@@ -162,8 +162,13 @@ impl Params {
     }
 
     fn flag(&self, key: &str) -> Result<bool, ApiError> {
+        self.flag_or(key, false)
+    }
+
+    /// A true-or-false parameter, `default` when absent.
+    fn flag_or(&self, key: &str, default: bool) -> Result<bool, ApiError> {
         match self.get(key) {
-            None => Ok(false),
+            None => Ok(default),
             Some("" | "1" | "true" | "yes" | "on") => Ok(true),
             Some("0" | "false" | "no" | "off") => Ok(false),
             Some(v) => Err(ApiError::parameter(format!(
@@ -239,6 +244,8 @@ fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
                 Forms::Stems
             },
             explain: params.flag("explain")?,
+            // Copies fold unless `fold=0` (searches) or `count_copies=1` (trends).
+            fold: params.flag_or("fold", true)? && !params.flag("count_copies")?,
             group: match params.get("group") {
                 None | Some("" | "none" | "0") => None,
                 Some("doc") => Some(params.number("group_size", 2, 20)?),
@@ -597,11 +604,13 @@ pub(super) async fn batch(
         ));
     }
     let limit = params.number("limit", 10, MAX_LIMIT)?;
+    let fold = params.flag_or("fold", true)?;
     let out = with_engine(&state, move |engine| {
         let options = BatchOptions {
             limit,
             search: SearchOptions {
                 highlights: matches!(format, BatchFormat::Jsonl | BatchFormat::Markdown),
+                fold,
                 ..SearchOptions::default()
             },
             per_document: false,

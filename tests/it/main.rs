@@ -14,6 +14,8 @@ mod batch;
 mod browser;
 mod chunk;
 mod cli;
+mod copies;
+mod copies_score;
 mod errors;
 mod eval;
 mod group;

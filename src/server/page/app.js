@@ -584,6 +584,7 @@ function hitItem(hit, i) {
       el("span", { class: "rank", text: `${hit.rank}.` }), " ",
       el("span", { class: "citation", text: cite })),
     el("p", { class: "text" }, highlighted(hit.text, hit.highlights)),
+    copiesNote(hit),
     el("div", { class: "actions" }, copyPlain, copyMd, open, like),
     groupList(hit));
   item.addEventListener("click", (event) => {
@@ -599,12 +600,41 @@ function groupList(hit) {
   for (const p of hit.group.passages) {
     const open = el("button", { type: "button", class: "link", text: citationText(p).split(" — ")[0] });
     open.addEventListener("click", () => openHit(p));
-    list.append(el("li", {}, open, el("p", { class: "text" }, highlighted(p.text, p.highlights))));
+    list.append(el("li", {}, open, el("p", { class: "text" }, highlighted(p.text, p.highlights)), copiesNote(p)));
   }
   if (hit.group.more) {
     list.append(el("li", { class: "more", text: `+ ${hit.group.more} more matching passage${hit.group.more === 1 ? "" : "s"} in this document` }));
   }
   return list;
+}
+
+// The copies folded under a hit (the same passage syndicated or repeated by other documents):
+// "also in N sources", and on click the list of them, earliest first, each opening its document.
+function copiesNote(hit) {
+  const total = hit.copies_total || 0;
+  if (!total) return null;
+  const listed = hit.copies || [];
+  const list = el("ul", { class: "copies-list", "aria-label": "The same passage in other documents" });
+  list.hidden = true;
+  for (const c of listed) {
+    const name = c.source || c.title;
+    const open = el("button", { type: "button", class: "link", text: c.date ? `${name}, ${c.date}` : name });
+    open.addEventListener("click", () => openHit(c));
+    list.append(el("li", {}, open, c.source ? el("span", { class: "copy-title", text: ` — ${c.title}` }) : null));
+  }
+  if (total > listed.length) {
+    list.append(el("li", { class: "more", text: `+ ${total - listed.length} more` }));
+  }
+  const toggle = el("button", {
+    type: "button", class: "link copies-toggle", "aria-expanded": "false",
+    text: `also in ${total.toLocaleString("en")} source${total === 1 ? "" : "s"}`,
+  });
+  toggle.addEventListener("click", () => {
+    const opening = list.hidden;
+    list.hidden = !opening;
+    toggle.setAttribute("aria-expanded", String(opening));
+  });
+  return el("div", { class: "copies" }, toggle, list);
 }
 
 function openHit(hit) {
