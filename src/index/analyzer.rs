@@ -111,6 +111,15 @@ pub const STOPWORDS: &[&str] = &[
 /// beside `us`, the pronoun).
 const ACRONYMS_NOT_STOPWORDS: &[&str] = &["US"];
 
+/// Which of the index's analyses a text gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analysis {
+    /// The passage text's: stems, acronyms, compounds and exact forms.
+    Text,
+    /// A title's or section's: the same without exact forms.
+    Heading,
+}
+
 /// A term of the index analysis, with where it sits (several terms can share a position).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzedToken {
@@ -258,35 +267,37 @@ impl WordAnalyzer {
     /// The terms of `text` as the index holds them: every word's stem, its exact form and
     /// acronym term when different, and joined hyphenated compounds.
     pub fn index_tokens(&mut self, text: &str) -> Vec<AnalyzedToken> {
-        let mut words = Vec::new();
-        let n = self.words(text, &mut words);
-        words.truncate(n);
-        let mut out = Vec::with_capacity(words.len() * 2);
-        self.emit_index_tokens(&words, true, &mut |term, position, start, end| {
-            out.push(AnalyzedToken {
-                term: term.to_owned(),
-                position,
-                start,
-                end,
-            });
-        });
-        out
+        self.tokens_where(text, Analysis::Text, &|_| true)
     }
 
     /// The terms of a title or section as the index holds them (the heading analyzer: stems,
     /// acronym terms and joined compounds, no exact forms).
     pub fn heading_tokens(&mut self, text: &str) -> Vec<AnalyzedToken> {
+        self.tokens_where(text, Analysis::Heading, &|_| true)
+    }
+
+    /// The terms of `text` under `analysis` for which `keep` holds (only those are copied out:
+    /// highlighting keeps the few terms its query asks for).
+    pub fn tokens_where(
+        &mut self,
+        text: &str,
+        analysis: Analysis,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Vec<AnalyzedToken> {
         let mut words = Vec::new();
         let n = self.words(text, &mut words);
         words.truncate(n);
-        let mut out = Vec::with_capacity(words.len() * 2);
-        self.emit_index_tokens(&words, false, &mut |term, position, start, end| {
-            out.push(AnalyzedToken {
-                term: term.to_owned(),
-                position,
-                start,
-                end,
-            });
+        let mut out = Vec::new();
+        let exact_forms = analysis == Analysis::Text;
+        self.emit_index_tokens(&words, exact_forms, &mut |term, position, start, end| {
+            if keep(term) {
+                out.push(AnalyzedToken {
+                    term: term.to_owned(),
+                    position,
+                    start,
+                    end,
+                });
+            }
         });
         out
     }

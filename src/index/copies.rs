@@ -32,13 +32,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, Query};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::analyzer::WordAnalyzer;
 use super::{meta_term, typed, BucketField, BucketKey, DossierIndex, Fields, IndexError};
@@ -578,17 +577,14 @@ pub struct Member {
     pub date: Option<i64>,
 }
 
-/// Collects the [`Member`]s among a query's matches (of the given clusters only, when given).
-struct Members {
-    only: Option<Arc<HashSet<u64>>>,
-}
+/// Collects the [`Member`]s among a query's matches.
+struct Members;
 
 struct SegmentMembers {
     ord: u32,
     cluster: Column<u64>,
     serial: Column<u64>,
     date: Column<tantivy::DateTime>,
-    only: Option<Arc<HashSet<u64>>>,
     out: Vec<Member>,
 }
 
@@ -607,7 +603,6 @@ impl Collector for Members {
             cluster: fast.u64("cluster")?,
             serial: fast.u64("serial")?,
             date: fast.date("date")?,
-            only: self.only.clone(),
             out: Vec::new(),
         })
     }
@@ -627,18 +622,12 @@ impl SegmentCollector for SegmentMembers {
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
         let serial = self.serial.first(doc).unwrap_or(u64::MAX);
         let cluster = self.cluster.first(doc).unwrap_or(serial);
-        if self
-            .only
-            .as_ref()
-            .is_none_or(|only| only.contains(&cluster))
-        {
-            self.out.push(Member {
-                addr: DocAddress::new(self.ord, doc),
-                cluster,
-                serial,
-                date: self.date.first(doc).map(|d| d.into_timestamp_secs()),
-            });
-        }
+        self.out.push(Member {
+            addr: DocAddress::new(self.ord, doc),
+            cluster,
+            serial,
+            date: self.date.first(doc).map(|d| d.into_timestamp_secs()),
+        });
     }
 
     fn harvest(self) -> Vec<Member> {
@@ -672,16 +661,33 @@ impl DossierIndex {
     }
 
     /// Every passage `query` matches (of the clusters in `only`, when given), with its cluster
-    /// and serial: one pass over the matches reading two fast fields, no stored text.
+    /// and serial: one pass over the matches reading two fast fields, no stored text. With
+    /// `only`, clusters of one passage are dropped by their document frequency and the pass
+    /// runs over the intersection of the query with the remaining clusters' terms.
     pub fn members(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        only: Option<Arc<HashSet<u64>>>,
+        only: Option<&HashSet<u64>>,
     ) -> Result<Vec<Member>, IndexError> {
-        searcher
-            .search(query, &Members { only })
-            .map_err(|e| self.error(e))
+        let Some(only) = only else {
+            return searcher.search(query, &Members).map_err(|e| self.error(e));
+        };
+        let mut shared = Vec::new();
+        for &cluster in only {
+            let term = Term::from_field_u64(self.fields().cluster, cluster);
+            if searcher.doc_freq(&term).map_err(|e| self.error(e))? > 1 {
+                shared.push(term);
+            }
+        }
+        if shared.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(TermSetQuery::new(shared))),
+        ]);
+        searcher.search(&query, &Members).map_err(|e| self.error(e))
     }
 
     /// The buckets (of a histogram over `field`) each passage at `addrs` is in: its year,

@@ -28,7 +28,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// Why an index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +127,8 @@ pub struct Fields {
     /// Ingest order, unique in the index (see [`copies`]).
     pub serial: Field,
     /// The copy cluster: the serial of its first member (the passage's own when it has no
-    /// earlier copy).
+    /// earlier copy). Indexed too, so that a cluster's members are found by a term and a
+    /// cluster of one is known from its document frequency.
     pub cluster: Field,
     /// The passage's LSH band keys (32 bits each, two to a value), for the next ingest to find
     /// copies among (fast field: read into memory by an ingest that needs them, never searched).
@@ -252,7 +253,10 @@ impl Fields {
                 NumericOptions::default().set_stored().set_fast(),
             ),
             serial: b.add_u64_field("serial", NumericOptions::default().set_fast()),
-            cluster: b.add_u64_field("cluster", NumericOptions::default().set_fast()),
+            cluster: b.add_u64_field(
+                "cluster",
+                NumericOptions::default().set_fast().set_indexed(),
+            ),
             copy_bands: b.add_u64_field("copy_bands", NumericOptions::default().set_fast()),
         };
         (b.build(), fields)

@@ -10,7 +10,6 @@
 //! hit of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 
 use tantivy::query::{BooleanQuery, Occur, TermSetQuery};
 use tantivy::{DocAddress, Term};
@@ -28,6 +27,15 @@ type ClusterMembers<'a> = HashMap<u64, Vec<(u64, &'a str)>>;
 /// Copies listed per hit (all are counted).
 pub const MAX_LISTED: usize = 50;
 
+/// The most passages a folded ranking fetches to fill its page.
+const MAX_FETCH: usize = 100_000;
+
+/// How many passages of the ranking folding looks at first to fill the page of `request`
+/// (twice the page and its offset: most passages have no copy above them).
+pub(super) fn first_fetch(request: &SearchRequest) -> usize {
+    ((request.offset + request.limit) * 2).clamp(50, MAX_FETCH)
+}
+
 /// The other matching passages of a hit's copy cluster, folded under it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Copies {
@@ -38,7 +46,8 @@ pub struct Copies {
 }
 
 impl SearchSession<'_> {
-    /// The page of hits with copies folded under the best-ranked passage of their cluster.
+    /// The page of hits with copies folded under the best-ranked passage of their cluster;
+    /// `ranked` holds the first [`first_fetch`] passages of the ranking.
     pub(super) fn folded_hits(
         &self,
         request: &SearchRequest,
@@ -46,12 +55,16 @@ impl SearchSession<'_> {
         mode: MatchMode,
         ranked: &Ranked,
     ) -> Result<Vec<Hit>, SearchError> {
-        if request.limit == 0 {
-            return Ok(Vec::new());
-        }
         let wanted = request.offset + request.limit;
-        let mut fetch = (wanted * 2).clamp(50, 100_000);
+        let mut fetch = first_fetch(request);
+        let mut fetched = ranked.top.clone();
         let top = loop {
+            let fetched_all = fetched.len() < fetch;
+            let folded = self.fold_ranked(fetched)?;
+            if folded.len() >= wanted || fetched_all || fetch >= MAX_FETCH {
+                break folded;
+            }
+            fetch = (fetch * 4).min(MAX_FETCH);
             let page = SearchRequest {
                 limit: fetch,
                 offset: 0,
@@ -61,17 +74,12 @@ impl SearchSession<'_> {
                 },
                 ..request.clone()
             };
-            let Some(fetched) = self.rank(&page, expr, mode)? else {
+            let Some(more) = self.rank(&page, expr, mode)? else {
                 return Ok(Vec::new());
             };
-            let fetched_all = fetched.top.len() < fetch;
-            let folded = self.fold_ranked(fetched.top)?;
-            if folded.len() >= wanted || fetched_all || fetch >= 100_000 {
-                break folded;
-            }
-            fetch = (fetch * 4).min(100_000);
+            fetched = more.top;
         };
-        let mut analyzer = WordAnalyzer::default();
+        let mut analyzer = WordAnalyzer::take_warm();
         let mut hits = Vec::new();
         let mut placed = Vec::new();
         for (i, &(score, addr, cluster)) in top
@@ -83,6 +91,7 @@ impl SearchSession<'_> {
             hits.push(self.hit(request, ranked, score, addr, i + 1, &mut analyzer)?);
             placed.push((addr, cluster));
         }
+        analyzer.give_back();
         let copies = self.copies_of(ranked, &placed)?;
         for (hit, copies) in hits.iter_mut().zip(copies) {
             hit.copies = copies;
@@ -118,11 +127,9 @@ impl SearchSession<'_> {
             return Ok(Vec::new());
         }
         let clusters: HashSet<u64> = placed.iter().map(|&(_, c)| c).collect();
-        let members = self.index.members(
-            &self.searcher,
-            &*ranked.compiled.query,
-            Some(Arc::new(clusters)),
-        )?;
+        let members =
+            self.index
+                .members(&self.searcher, &*ranked.compiled.query, Some(&clusters))?;
         let mut by_cluster: HashMap<u64, Vec<Member>> = HashMap::new();
         for m in members {
             by_cluster.entry(m.cluster).or_default().push(m);

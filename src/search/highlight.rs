@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::index::analyzer::AnalyzedToken;
+use crate::index::analyzer::{Analysis, AnalyzedToken, WordAnalyzer};
 
 /// One positive part of the query that can match passage text: a sequence of positions, each
 /// with the terms accepted there, and how far apart the positions may drift (`"a b"~2`).
@@ -15,6 +15,26 @@ use crate::index::analyzer::AnalyzedToken;
 pub struct Matcher {
     pub sequence: Vec<HashSet<String>>,
     pub slop: u32,
+}
+
+/// The sorted, merged byte ranges of `text` (analysed as `analysis` says) matched by
+/// `matchers`. Only the terms the matchers ask for are kept from the analysis.
+pub fn highlight_text(
+    analyzer: &mut WordAnalyzer,
+    text: &str,
+    analysis: Analysis,
+    matchers: &[Matcher],
+) -> Vec<(usize, usize)> {
+    if matchers.is_empty() || text.is_empty() {
+        return Vec::new();
+    }
+    let wanted: HashSet<&str> = matchers
+        .iter()
+        .flat_map(|m| m.sequence.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    let tokens = analyzer.tokens_where(text, analysis, &|term| wanted.contains(term));
+    highlight(&tokens, matchers)
 }
 
 /// The sorted, merged byte ranges of `tokens` (the index analysis of one text, several terms

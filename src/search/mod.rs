@@ -21,7 +21,7 @@ use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::Searcher;
 
-use crate::index::analyzer::WordAnalyzer;
+use crate::index::analyzer::{Analysis, WordAnalyzer};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError};
 use crate::model::Passage;
 pub use aliases::AliasTable;
@@ -256,7 +256,21 @@ impl<'i> SearchSession<'i> {
             Syntax::Query => parse(&request.query)?,
         };
         let first = options.mode;
-        let Some(mut ranked) = self.rank(request, &expr, first)? else {
+        // Folding needs more than the page (copies of better-ranked passages drop out): the
+        // first pass fetches that many at once.
+        let folding = options.fold && options.group.is_none() && request.limit > 0;
+        let fold_request;
+        let request_ranked = if folding {
+            fold_request = SearchRequest {
+                limit: fold::first_fetch(request),
+                offset: 0,
+                ..request.clone()
+            };
+            &fold_request
+        } else {
+            request
+        };
+        let Some(mut ranked) = self.rank(request_ranked, &expr, first)? else {
             return Err(QueryError {
                 message: "the query has no searchable words (only punctuation or symbols)".into(),
                 column: 1,
@@ -265,7 +279,7 @@ impl<'i> SearchSession<'i> {
         };
         let mut fallback = false;
         if ranked.total == 0 && first == MatchMode::All && can_fall_back(&expr) {
-            if let Some(any) = self.rank(request, &expr, MatchMode::Any)? {
+            if let Some(any) = self.rank(request_ranked, &expr, MatchMode::Any)? {
                 fallback = any.total > 0;
                 if fallback {
                     ranked = any;
@@ -274,7 +288,7 @@ impl<'i> SearchSession<'i> {
         }
         let mode = if fallback { MatchMode::Any } else { first };
         let (hits, total_documents) = match options.group {
-            None if options.fold => (self.folded_hits(request, &expr, mode, &ranked)?, None),
+            None if folding => (self.folded_hits(request, &expr, mode, &ranked)?, None),
             None => (self.hits(request, &ranked)?, None),
             Some(size) => {
                 let (hits, documents) = self.grouped_hits(request, &expr, mode, &ranked, size)?;
@@ -449,17 +463,16 @@ impl<'i> SearchSession<'i> {
         let matchers = &ranked.compiled.matchers;
         let (highlights, title_highlights, section_highlights) =
             if options.highlights || options.explain {
-                let tokens = analyzer.index_tokens(&passage.text);
-                let heading = |analyzer: &mut WordAnalyzer, text: &str, m| {
-                    highlight::highlight(&analyzer.heading_tokens(text), m)
+                let mut light = |text: &str, analysis, m: &[highlight::Matcher]| {
+                    highlight::highlight_text(analyzer, text, analysis, m)
                 };
                 (
-                    highlight::highlight(&tokens, &matchers.text),
-                    heading(analyzer, &passage.title, &matchers.title),
+                    light(&passage.text, Analysis::Text, &matchers.text),
+                    light(&passage.title, Analysis::Heading, &matchers.title),
                     passage
                         .section
                         .as_deref()
-                        .map(|s| heading(analyzer, s, &matchers.section))
+                        .map(|s| light(s, Analysis::Heading, &matchers.section))
                         .unwrap_or_default(),
                 )
             } else {
@@ -548,7 +561,7 @@ impl<'i> SearchSession<'i> {
             }
             list.push((score, addr));
         }
-        let mut analyzer = WordAnalyzer::default();
+        let mut analyzer = WordAnalyzer::take_warm();
         let mut hits = Vec::new();
         let mut placed = Vec::new();
         for (i, key) in order
@@ -576,6 +589,7 @@ impl<'i> SearchSession<'i> {
             });
             hits.push(hit);
         }
+        analyzer.give_back();
         if request.options.fold {
             self.fold_into_groups(ranked, &mut hits, &placed)?;
         }
