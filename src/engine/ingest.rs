@@ -15,12 +15,16 @@ pub struct IngestOptions {
     pub rebuild: bool,
     /// Remove the documents whose files under the given paths are gone.
     pub prune: bool,
+    /// How long to wait for another writer to finish (`None`: refuse at once, "busy").
+    pub wait: Option<std::time::Duration>,
 }
 
 /// Hears what an ingest run is doing. Every method has a default that ignores it.
 pub trait IngestObserver {
     /// The default index is missing and is being built from the demo fixtures.
     fn building_demo_index(&mut self, _index: &Path, _fixtures: &Path) {}
+    /// Another process is writing to the index: this run waits up to `timeout` for it.
+    fn waiting(&mut self, _index: &Path, _timeout: std::time::Duration) {}
     /// The sources were found: this many bytes to read.
     fn started(&mut self, _sources: usize, _bytes: u64) {}
     /// A file or record was skipped (or a document given twice).
@@ -94,7 +98,7 @@ pub fn ingest_into(
     observer: &mut dyn IngestObserver,
 ) -> Result<IngestReport, IndexError> {
     let started = Instant::now();
-    let mut updater = index.updater()?;
+    let mut updater = writer(index, options.wait, observer)?;
     if options.rebuild {
         updater.clear()?;
     }
@@ -118,10 +122,24 @@ pub fn ingest_into(
         report.pruned = prune(index, &mut updater, paths, observer)?;
     }
     observer.committing();
-    updater.commit()?;
+    let committed = updater.commit()?;
+    if let Some(warning) = committed.merge_warning {
+        report.warnings += 1;
+        observer.warning(Path::new(&index.display_dir()), &warning);
+    }
     index.refresh();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The index's writer, waiting for another one to finish when asked to.
+fn writer(
+    index: &DossierIndex,
+    wait: Option<std::time::Duration>,
+    observer: &mut dyn IngestObserver,
+) -> Result<Updater, IndexError> {
+    let dir = std::path::PathBuf::from(index.display_dir());
+    index.updater_waiting(wait, &mut |timeout| observer.waiting(&dir, timeout))
 }
 
 /// Reads one source into the updater. The reader asks whether a document is current and hands
@@ -206,12 +224,15 @@ pub enum RemoveOutcome {
     NotFound { target: String },
 }
 
-/// Removes documents (by id) or files (by path), in one commit.
+/// Removes documents (by id) or files (by path), in one commit, waiting up to `wait` for
+/// another writer to finish.
 pub(super) fn remove(
     index: &DossierIndex,
     targets: &[String],
+    wait: Option<std::time::Duration>,
+    observer: &mut dyn IngestObserver,
 ) -> Result<Vec<RemoveOutcome>, IndexError> {
-    let mut updater = index.updater()?;
+    let mut updater = writer(index, wait, observer)?;
     let mut outcomes = Vec::with_capacity(targets.len());
     for target in targets {
         let n = updater.remove(target)?;
@@ -233,7 +254,9 @@ pub(super) fn remove(
         };
         outcomes.push(outcome);
     }
-    updater.commit()?;
+    if let Some(warning) = updater.commit()?.merge_warning {
+        observer.warning(Path::new(&index.display_dir()), &warning);
+    }
     index.refresh();
     Ok(outcomes)
 }
