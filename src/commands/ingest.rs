@@ -110,6 +110,9 @@ impl IngestObserver for Reporter {
     }
 
     fn pruned(&mut self, path: &str) {
+        if self.quiet {
+            return;
+        }
         self.progress
             .suspend(|| eprintln!("dossier: pruned {path} (file is gone)"));
     }

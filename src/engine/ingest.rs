@@ -33,7 +33,7 @@ pub trait IngestObserver {
     fn warning(&mut self, _path: &Path, _message: &str) {}
     /// One source was read; `report` is the run so far.
     fn source_done(&mut self, _bytes: u64, _report: &IngestReport) {}
-    /// A document whose file is gone was removed (`--prune`).
+    /// A document whose file is gone was removed (`--prune`); heard after the commit.
     fn pruned(&mut self, _path: &str) {}
     /// Everything was written; the commit starts.
     fn committing(&mut self) {}
@@ -99,6 +99,7 @@ pub fn ingest_into(
 ) -> Result<IngestReport, IndexError> {
     let started = Instant::now();
     let mut updater = writer(index, options.wait, observer)?;
+    let mut pruned = Vec::new();
     if options.rebuild {
         updater.clear()?;
     }
@@ -119,13 +120,17 @@ pub fn ingest_into(
         observer.source_done(size, &report);
     }
     if options.prune {
-        report.pruned = prune(index, &mut updater, paths, observer)?;
+        pruned = prune(index, &mut updater, paths)?;
+        report.pruned = pruned.len();
     }
     observer.committing();
     let committed = updater.commit()?;
     if let Some(warning) = committed.merge_warning {
         report.warnings += 1;
         observer.warning(Path::new(&index.display_dir()), &warning);
+    }
+    for path in &pruned {
+        observer.pruned(path);
     }
     index.refresh();
     report.seconds = started.elapsed().as_secs_f64();
@@ -192,22 +197,21 @@ fn read_one(
     read_source(source, options, &mut is_current, &mut sink)
 }
 
-/// Removes the documents whose source file, under one of the ingested roots, is gone.
+/// Removes the documents whose source file, under one of the ingested roots, is gone; returns
+/// their paths.
 fn prune(
     index: &DossierIndex,
     updater: &mut Updater,
     roots: &[PathBuf],
-    observer: &mut dyn IngestObserver,
-) -> Result<usize, IndexError> {
+) -> Result<Vec<String>, IndexError> {
     let roots: Vec<String> = roots.iter().map(|r| doc_id_for(r)).collect();
-    let mut pruned = 0;
+    let mut pruned = Vec::new();
     for path in index.indexed_paths()? {
         let under_root = roots
             .iter()
             .any(|r| path == *r || path.starts_with(&format!("{r}/")) || r.is_empty());
         if under_root && !Path::new(&path).exists() && updater.remove_path(&path)? > 0 {
-            observer.pruned(&path);
-            pruned += 1;
+            pruned.push(path);
         }
     }
     Ok(pruned)

@@ -11,11 +11,13 @@ mod common;
 
 mod analyzer;
 mod batch;
+mod broken;
 mod browser;
 mod chunk;
 mod cli;
 mod copies;
 mod copies_score;
+mod crash;
 mod errors;
 mod eval;
 mod group;
