@@ -15,6 +15,7 @@ mod broken;
 mod browser;
 mod chunk;
 mod cli;
+mod concurrency;
 mod copies;
 mod copies_score;
 mod crash;
