@@ -92,7 +92,7 @@ fn a_second_writer_is_refused_at_once_or_waits_with_wait() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert!(!contents(&env.path("idx")).unwrap().contains_key(&victim));
     let writer = index.updater().unwrap();
-    let mut child = spawn(&["ingest", &docs, "--index", "idx", "--wait", "--quiet"]);
+    let child = spawn(&["ingest", &docs, "--index", "idx", "--wait", "--quiet"]);
     std::thread::sleep(std::time::Duration::from_millis(300));
     drop(writer);
     let out = child.wait_with_output().unwrap();
