@@ -22,6 +22,7 @@ mod crash;
 mod errors;
 mod eval;
 mod group;
+mod http_abuse;
 mod ingest;
 mod quote;
 mod ranking;
