@@ -177,15 +177,16 @@ fn a_disk_that_fills_up_is_an_error_naming_the_index_and_the_index_stays_at_its_
     let out = finished(ingest(&env, &docs, false));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let committed = contents(&index).unwrap();
-    corpus.edit(0.5, 10, 2, 1);
+    // Every document rewritten: each run writes tens of kilobytes, past every limit below.
+    corpus.edit(1.0, 20, 2, 1);
     let next = corpus.expected();
 
     // Limits that fail the writing at different points: a segment file, the store, the commit.
     for (limit, rebuild) in [
         (1_000, false),
-        (8_000, true),
-        (40_000, false),
-        (40_000, true),
+        (4_000, true),
+        (8_000, false),
+        (12_000, true),
     ] {
         let mut cmd = ingest(&env, &docs, rebuild);
         with_file_size_limit(&mut cmd, limit);
