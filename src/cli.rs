@@ -350,6 +350,9 @@ pub struct IngestArgs {
     #[arg(long)]
     pub prune: bool,
 
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
     /// Print nothing but errors
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -397,6 +400,30 @@ pub struct RemoveArgs {
     /// Document ids (as in `doc_id`) or ingested file paths
     #[arg(required = true, value_name = "DOC_ID|PATH")]
     pub targets: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// What a writer does when another one holds the index.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WaitArgs {
+    /// When another ingest or remove is writing to the index, wait for it to finish, up to
+    /// SECONDS (60 when no value is given), instead of stopping at once with "busy"
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "60"
+    )]
+    pub wait: Option<u64>,
+}
+
+impl WaitArgs {
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        self.wait.map(std::time::Duration::from_secs)
+    }
 }
 
 #[derive(Debug, Args)]

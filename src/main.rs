@@ -39,11 +39,25 @@ fn main() -> ExitCode {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => Status::Found,
         Err(err) => {
-            eprintln!("dossier: error: {err:#}");
+            eprintln!("dossier: error: {}", message(&err));
             Status::Error
         }
     };
     ExitCode::from(status as u8)
+}
+
+/// The error and its causes, as `{:#}` prints them, less the causes a message already quotes
+/// (`index at idx: <tantivy's error>` is not followed by tantivy's error again).
+fn message(err: &anyhow::Error) -> String {
+    let mut out = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

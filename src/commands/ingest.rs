@@ -18,6 +18,7 @@ pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status
         read: read_options(args.max_passage_chars, &args.fields)?,
         rebuild: args.rebuild,
         prune: args.prune,
+        wait: args.wait.timeout(),
     };
     let mut reporter = Reporter::new(args.quiet, args.verbose);
     let report = engine::ingest(&location.dir, &args.paths, &options, &mut reporter)?;
@@ -63,6 +64,16 @@ impl IngestObserver for Reporter {
         );
     }
 
+    fn waiting(&mut self, index: &Path, timeout: Duration) {
+        if !self.quiet {
+            eprintln!(
+                "dossier: index at {} is busy: waiting up to {} s for the other writer to finish",
+                index.display(),
+                timeout.as_secs()
+            );
+        }
+    }
+
     fn started(&mut self, _sources: usize, bytes: u64) {
         if self.quiet || !std::io::stderr().is_terminal() {
             return;
@@ -99,6 +110,9 @@ impl IngestObserver for Reporter {
     }
 
     fn pruned(&mut self, path: &str) {
+        if self.quiet {
+            return;
+        }
         self.progress
             .suspend(|| eprintln!("dossier: pruned {path} (file is gone)"));
     }
@@ -176,7 +190,8 @@ pub fn remove(location: &IndexLocation, args: &RemoveArgs) -> anyhow::Result<Sta
         .iter()
         .map(|t| t.to_string_lossy().into_owned())
         .collect();
-    let outcomes = engine.remove(&targets)?;
+    let mut reporter = Reporter::new(false, false);
+    let outcomes = engine.remove_waiting(&targets, args.wait.timeout(), &mut reporter)?;
     let mut removed = 0;
     for outcome in &outcomes {
         match outcome {

@@ -33,6 +33,7 @@ pub fn run(location: &IndexLocation, args: &ServeArgs) -> anyhow::Result<Status>
         );
     }
     let engine = Arc::new(open(location, None)?);
+    server::raise_open_file_limit();
     let config = ServerConfig {
         token: args.token.clone().filter(|t| !t.is_empty()),
         cors: args.cors.clone(),
@@ -52,6 +53,7 @@ pub fn run(location: &IndexLocation, args: &ServeArgs) -> anyhow::Result<Status>
         server::serve(
             listener,
             server::router(engine, &config),
+            &config,
             server::shutdown_signal(),
         )
         .await

@@ -15,12 +15,16 @@ pub struct IngestOptions {
     pub rebuild: bool,
     /// Remove the documents whose files under the given paths are gone.
     pub prune: bool,
+    /// How long to wait for another writer to finish (`None`: refuse at once, "busy").
+    pub wait: Option<std::time::Duration>,
 }
 
 /// Hears what an ingest run is doing. Every method has a default that ignores it.
 pub trait IngestObserver {
     /// The default index is missing and is being built from the demo fixtures.
     fn building_demo_index(&mut self, _index: &Path, _fixtures: &Path) {}
+    /// Another process is writing to the index: this run waits up to `timeout` for it.
+    fn waiting(&mut self, _index: &Path, _timeout: std::time::Duration) {}
     /// The sources were found: this many bytes to read.
     fn started(&mut self, _sources: usize, _bytes: u64) {}
     /// A file or record was skipped (or a document given twice).
@@ -29,7 +33,7 @@ pub trait IngestObserver {
     fn warning(&mut self, _path: &Path, _message: &str) {}
     /// One source was read; `report` is the run so far.
     fn source_done(&mut self, _bytes: u64, _report: &IngestReport) {}
-    /// A document whose file is gone was removed (`--prune`).
+    /// A document whose file is gone was removed (`--prune`); heard after the commit.
     fn pruned(&mut self, _path: &str) {}
     /// Everything was written; the commit starts.
     fn committing(&mut self) {}
@@ -94,7 +98,8 @@ pub fn ingest_into(
     observer: &mut dyn IngestObserver,
 ) -> Result<IngestReport, IndexError> {
     let started = Instant::now();
-    let mut updater = index.updater()?;
+    let mut updater = writer(index, options.wait, observer)?;
+    let mut pruned = Vec::new();
     if options.rebuild {
         updater.clear()?;
     }
@@ -115,13 +120,31 @@ pub fn ingest_into(
         observer.source_done(size, &report);
     }
     if options.prune {
-        report.pruned = prune(index, &mut updater, paths, observer)?;
+        pruned = prune(index, &mut updater, paths)?;
+        report.pruned = pruned.len();
     }
     observer.committing();
-    updater.commit()?;
+    let committed = updater.commit()?;
+    if let Some(warning) = committed.merge_warning {
+        report.warnings += 1;
+        observer.warning(Path::new(&index.display_dir()), &warning);
+    }
+    for path in &pruned {
+        observer.pruned(path);
+    }
     index.refresh();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The index's writer, waiting for another one to finish when asked to.
+fn writer(
+    index: &DossierIndex,
+    wait: Option<std::time::Duration>,
+    observer: &mut dyn IngestObserver,
+) -> Result<Updater, IndexError> {
+    let dir = std::path::PathBuf::from(index.display_dir());
+    index.updater_waiting(wait, &mut |timeout| observer.waiting(&dir, timeout))
 }
 
 /// Reads one source into the updater. The reader asks whether a document is current and hands
@@ -174,22 +197,21 @@ fn read_one(
     read_source(source, options, &mut is_current, &mut sink)
 }
 
-/// Removes the documents whose source file, under one of the ingested roots, is gone.
+/// Removes the documents whose source file, under one of the ingested roots, is gone; returns
+/// their paths.
 fn prune(
     index: &DossierIndex,
     updater: &mut Updater,
     roots: &[PathBuf],
-    observer: &mut dyn IngestObserver,
-) -> Result<usize, IndexError> {
+) -> Result<Vec<String>, IndexError> {
     let roots: Vec<String> = roots.iter().map(|r| doc_id_for(r)).collect();
-    let mut pruned = 0;
+    let mut pruned = Vec::new();
     for path in index.indexed_paths()? {
         let under_root = roots
             .iter()
             .any(|r| path == *r || path.starts_with(&format!("{r}/")) || r.is_empty());
         if under_root && !Path::new(&path).exists() && updater.remove_path(&path)? > 0 {
-            observer.pruned(&path);
-            pruned += 1;
+            pruned.push(path);
         }
     }
     Ok(pruned)
@@ -206,12 +228,15 @@ pub enum RemoveOutcome {
     NotFound { target: String },
 }
 
-/// Removes documents (by id) or files (by path), in one commit.
+/// Removes documents (by id) or files (by path), in one commit, waiting up to `wait` for
+/// another writer to finish.
 pub(super) fn remove(
     index: &DossierIndex,
     targets: &[String],
+    wait: Option<std::time::Duration>,
+    observer: &mut dyn IngestObserver,
 ) -> Result<Vec<RemoveOutcome>, IndexError> {
-    let mut updater = index.updater()?;
+    let mut updater = writer(index, wait, observer)?;
     let mut outcomes = Vec::with_capacity(targets.len());
     for target in targets {
         let n = updater.remove(target)?;
@@ -233,7 +258,9 @@ pub(super) fn remove(
         };
         outcomes.push(outcome);
     }
-    updater.commit()?;
+    if let Some(warning) = updater.commit()?.merge_warning {
+        observer.warning(Path::new(&index.display_dir()), &warning);
+    }
     index.refresh();
     Ok(outcomes)
 }

@@ -296,7 +296,18 @@ impl Engine {
 
     /// Removes documents (by id) or files (by path) from the index, in one commit.
     pub fn remove(&self, targets: &[String]) -> Result<Vec<RemoveOutcome>, IndexError> {
-        ingest::remove(&self.index, targets)
+        ingest::remove(&self.index, targets, None, &mut ())
+    }
+
+    /// [`Engine::remove`], waiting up to `wait` for another writer to finish (the observer
+    /// hears of the wait, and of a warning).
+    pub fn remove_waiting(
+        &self,
+        targets: &[String],
+        wait: Option<std::time::Duration>,
+        observer: &mut dyn IngestObserver,
+    ) -> Result<Vec<RemoveOutcome>, IndexError> {
+        ingest::remove(&self.index, targets, wait, observer)
     }
 }
 

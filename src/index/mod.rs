@@ -7,6 +7,7 @@
 
 pub mod analyzer;
 pub mod copies;
+mod directory;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, DocSetCollector};
-use tantivy::directory::error::LockError;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
@@ -42,21 +42,41 @@ fn settings() -> tantivy::IndexSettings {
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
 pub const SCHEMA_VERSION: u32 = 13;
 
-/// Why an index could not be used.
+/// Why an index could not be used. Each message names the index and says what to run.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("there is no index in the directory {dir} yet: build one with `dossier ingest PATH... --index {dir}`")]
     Missing { dir: String },
-    #[error(
-        "index at {dir} is busy: another `dossier ingest` is writing to it; \
-         wait for it to finish (searches keep working meanwhile)"
-    )]
-    Busy { dir: String },
+    #[error("{}", busy_message(dir, *waited))]
+    Busy {
+        dir: String,
+        /// How long this process waited for the other writer (`--wait`).
+        waited: Option<std::time::Duration>,
+    },
     #[error(
         "index at {dir} cannot be used by this version of dossier ({reason}); \
          rebuild it with `dossier ingest --rebuild PATH... --index {dir}`"
     )]
     Incompatible { dir: String, reason: String },
+    #[error(
+        "index at {dir} is damaged ({reason}); \
+         rebuild it with `dossier ingest --rebuild PATH... --index {dir}`"
+    )]
+    Damaged { dir: String, reason: String },
+    #[error(
+        "cannot read the index at {dir}: {reason}; give yourself access to it \
+         (`chmod -R u+rwX {dir}`) or name another with --index"
+    )]
+    Unreadable { dir: String, reason: String },
+    #[error(
+        "cannot write to index at {dir}: {reason} (the index is unchanged at its last commit){fix}"
+    )]
+    WriteFailed {
+        dir: String,
+        reason: String,
+        /// What to do (`; free some space and run it again`), or nothing.
+        fix: &'static str,
+    },
     #[error(
         "{dir} is not an index: it holds {count} other files or folders ({examples}); \
          give `--index` a new or empty directory"
@@ -78,6 +98,17 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn busy_message(dir: &str, waited: Option<std::time::Duration>) -> String {
+    let waited = match waited {
+        Some(w) => format!(" (waited {} s)", w.as_secs()),
+        None => String::new(),
+    };
+    format!(
+        "index at {dir} is busy: another dossier process is writing to it{waited}; \
+         wait for it to finish, or add `--wait[=SECONDS]` (searches keep working meanwhile)"
+    )
 }
 
 /// Why `stats --by` could not count.
@@ -389,10 +420,10 @@ pub struct DossierIndex {
 pub(crate) struct View {
     checked: Option<std::time::Instant>,
     info: Option<CommitInfo>,
-    /// `meta.json`'s modification time and size at the last reload: when they have not changed
-    /// there is no new commit, and the reader (whose reload opens every segment anew and loses
-    /// its caches) is left as it is.
-    stamp: Option<(std::time::SystemTime, u64)>,
+    /// `meta.json`'s modification time, size and file (a commit replaces it with a new file)
+    /// at the last reload: when they have not changed there is no new commit, and the reader
+    /// (whose reload opens every segment anew and loses its caches) is left as it is.
+    stamp: Option<(std::time::SystemTime, u64, u64)>,
 }
 
 /// How long a searcher's view is reused before the reader looks for commits again: a server
@@ -400,22 +431,37 @@ pub(crate) struct View {
 /// another process's commit is searchable well within a second.
 const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// How often a writer that waits (`--wait`) tries the lock again.
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The file behind a `meta.json` (its inode): a commit writes a new one.
+#[cfg(unix)]
+fn file_number(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn file_number(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
 impl DossierIndex {
     /// Opens the index in `dir`; a directory without one is [`IndexError::Missing`].
     pub fn open(dir: &Path) -> Result<DossierIndex, IndexError> {
-        if !dir.join("meta.json").is_file() {
+        if !has_index(dir)? {
             return Err(IndexError::Missing {
                 dir: dir.display().to_string(),
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|e| tantivy_error(dir, e))?;
+        let directory = directory::IndexDirectory::open(dir).map_err(|e| read_error(dir, e))?;
+        let index = Index::open(directory).map_err(|e| read_error(dir, e))?;
         Self::from_index(index, Some(dir.to_path_buf()))
     }
 
     /// Opens the index in `dir`, creating the directory and an empty index if needed. A
     /// directory that holds other files and no index is refused ([`IndexError::NotAnIndex`]).
     pub fn open_or_create(dir: &Path) -> Result<DossierIndex, IndexError> {
-        if dir.join("meta.json").is_file() {
+        if has_index(dir)? {
             return Self::open(dir);
         }
         let foreign = foreign_entries(dir);
@@ -426,25 +472,26 @@ impl DossierIndex {
                 examples: foreign.into_iter().take(3).collect::<Vec<_>>().join(", "),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
-            dir: dir.display().to_string(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| directory::write_failed(dir, &e))?;
         let (schema, _) = Fields::build();
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings())
-            .create_in_dir(dir)
-            .map_err(|e| tantivy_error(dir, e))?;
-        Self::from_index(index, Some(dir.to_path_buf()))
+        let directory = directory::IndexDirectory::open(dir).map_err(|e| write_error(dir, e))?;
+        match Index::create(directory, schema, settings()) {
+            Ok(index) => Self::from_index(index, Some(dir.to_path_buf())),
+            // Another first ingest created it a moment ago.
+            Err(TantivyError::IndexAlreadyExists) => Self::open(dir),
+            Err(e) => Err(write_error(dir, e)),
+        }
     }
 
-    /// Opens the index in `dir` for a rebuild: an index this version cannot read is cleared
-    /// first (its files only; anything else in the directory stays).
+    /// Opens the index in `dir` for a rebuild: an index this version cannot read, or a damaged
+    /// one, is cleared first (its files only; anything else in the directory stays), under the
+    /// writer lock.
     pub fn open_for_rebuild(dir: &Path) -> Result<DossierIndex, IndexError> {
         match Self::open_or_create(dir) {
-            Err(IndexError::Incompatible { .. }) => {
+            Err(IndexError::Incompatible { .. } | IndexError::Damaged { .. }) => {
+                let lock = directory::lock_writer(dir)?;
                 remove_index_files(dir)?;
+                drop(lock);
                 Self::open_or_create(dir)
             }
             other => other,
@@ -474,20 +521,10 @@ impl DossierIndex {
             reason,
         };
         let fields = Fields::from_schema(&index.schema()).map_err(incompatible)?;
-        let metas = index.load_metas().map_err(|e| IndexError::Tantivy {
-            dir: dir_name.clone(),
-            source: e,
-        })?;
-        if let Some(payload) = metas.payload.as_deref() {
-            let info: CommitInfo = serde_json::from_str(payload)
-                .map_err(|_| incompatible("unrecognised commit data".to_owned()))?;
-            if info.schema_version != SCHEMA_VERSION {
-                return Err(incompatible(format!(
-                    "schema version {} where {} is expected",
-                    info.schema_version, SCHEMA_VERSION
-                )));
-            }
-        }
+        let metas = index
+            .load_metas()
+            .map_err(|e| read_error(Path::new(&dir_name), e))?;
+        check_payload(metas.payload.as_deref()).map_err(incompatible)?;
         index
             .tokenizers()
             .register(analyzer::ANALYZER_NAME, analyzer::analyzer());
@@ -505,10 +542,7 @@ impl DossierIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| IndexError::Tantivy {
-                dir: dir_name.clone(),
-                source: e,
-            })?;
+            .map_err(|e| read_error(Path::new(&dir_name), e))?;
         Ok(DossierIndex {
             index,
             fields,
@@ -544,13 +578,23 @@ impl DossierIndex {
         if view.checked.is_none_or(|at| at.elapsed() >= RECHECK_AFTER) {
             let stamp = self.dir.as_deref().and_then(|dir| {
                 let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
-                Some((meta.modified().ok()?, meta.len()))
+                Some((meta.modified().ok()?, meta.len(), file_number(&meta)))
             });
             // A forgotten view (after this process committed), an index in memory, or a
             // changed meta.json: look for the new commit.
             let unchanged = view.checked.is_some() && stamp.is_some() && stamp == view.stamp;
             if !unchanged {
-                self.reader.reload().map_err(|e| self.error(e))?;
+                // The new commit is checked before the reader loads it: a damaged `meta.json`,
+                // or an index of another version put in its place, is an error (and the reader
+                // keeps what it had) rather than segments read with the wrong schema.
+                let metas = self.index.load_metas().map_err(|e| self.read_error(e))?;
+                check_payload(metas.payload.as_deref()).map_err(|reason| {
+                    IndexError::Incompatible {
+                        dir: self.display_dir(),
+                        reason,
+                    }
+                })?;
+                self.reader.reload().map_err(|e| self.read_error(e))?;
                 view.info = self.commit_info();
                 view.stamp = stamp;
             }
@@ -580,6 +624,40 @@ impl DossierIndex {
     /// Starts an ingest. Fails with [`IndexError::Busy`] when another writer holds the lock.
     pub fn updater(&self) -> Result<Updater, IndexError> {
         Updater::new(self)
+    }
+
+    /// Starts an ingest, waiting up to `wait` for another writer to finish (`None`: not at
+    /// all); `waiting` is called once when the wait starts. After the wait, still
+    /// [`IndexError::Busy`] (saying how long it waited).
+    pub fn updater_waiting(
+        &self,
+        wait: Option<std::time::Duration>,
+        waiting: &mut dyn FnMut(std::time::Duration),
+    ) -> Result<Updater, IndexError> {
+        let Some(wait) = wait else {
+            return self.updater();
+        };
+        let started = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match Updater::new(self) {
+                Err(IndexError::Busy { dir, .. }) => {
+                    let elapsed = started.elapsed();
+                    if elapsed >= wait {
+                        return Err(IndexError::Busy {
+                            dir,
+                            waited: Some(wait),
+                        });
+                    }
+                    if !told {
+                        waiting(wait);
+                        told = true;
+                    }
+                    std::thread::sleep(WAIT_STEP.min(wait - elapsed));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The payload of the last commit, if the index was ever written by dossier.
@@ -1005,20 +1083,43 @@ impl DossierIndex {
             source,
         }
     }
-}
 
-fn tantivy_error(dir: &Path, e: TantivyError) -> IndexError {
-    let dir = dir.display().to_string();
-    match e {
-        TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Busy { dir },
-        TantivyError::IncompatibleIndex(inc) => IndexError::Incompatible {
-            dir,
-            reason: incompatibility(&inc),
-        },
-        TantivyError::SchemaError(reason) => IndexError::Incompatible { dir, reason },
-        source => IndexError::Tantivy { dir, source },
+    /// A failure to read the index, named by what it means for the index.
+    fn read_error(&self, source: TantivyError) -> IndexError {
+        read_error(Path::new(&self.display_dir()), source)
     }
 }
+
+/// Whether `dir` holds an index (its `meta.json`); a directory that cannot be looked into is
+/// [`IndexError::Unreadable`], not a missing index.
+fn has_index(dir: &Path) -> Result<bool, IndexError> {
+    match std::fs::metadata(dir.join("meta.json")) {
+        Ok(meta) => Ok(meta.is_file()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        // `dir` is a file, or a path through one.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(false),
+        Err(e) => Err(directory::unreadable(dir, &e)),
+    }
+}
+
+/// Checks the commit data dossier keeps in `meta.json`: an index another version wrote is
+/// refused (the reason says why).
+fn check_payload(payload: Option<&str>) -> Result<(), String> {
+    let Some(payload) = payload else {
+        return Ok(());
+    };
+    let info: CommitInfo =
+        serde_json::from_str(payload).map_err(|_| "unrecognised commit data".to_owned())?;
+    if info.schema_version != SCHEMA_VERSION {
+        return Err(format!(
+            "schema version {} where {} is expected",
+            info.schema_version, SCHEMA_VERSION
+        ));
+    }
+    Ok(())
+}
+
+use directory::{read_error, write_error};
 
 /// Runs a tantivy aggregation request (JSON, as Elasticsearch writes them) over the passages
 /// `query` matches, and returns its result as JSON.
@@ -1078,7 +1179,10 @@ fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if is_index_file(&name) && entry.file_type().map_err(io)?.is_file() {
+        // The lock files stay: the caller holds the writer lock.
+        let removable =
+            (is_index_file(&name) && !name.ends_with(".lock")) || name.starts_with(".tmp");
+        if removable && entry.file_type().map_err(io)?.is_file() {
             std::fs::remove_file(entry.path()).map_err(io)?;
         }
     }

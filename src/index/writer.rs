@@ -12,9 +12,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, IndexWriter, Searcher, TantivyDocument, Term};
 
-use super::{
-    meta_term, tantivy_error, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION,
-};
+use super::directory::{read_error, remove_temporary_files, write_error};
+use super::{meta_term, CommitInfo, DossierIndex, Fields, IndexError, SCHEMA_VERSION};
 use crate::model::meta::{date_of, year_of};
 use crate::model::Document;
 use crate::model::{Period, Precision};
@@ -63,7 +62,22 @@ impl Updater {
         let writer = index
             .tantivy()
             .writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)
-            .map_err(|e| tantivy_error(&dir_path, e))?;
+            .map_err(|e| write_error(&dir_path, e))?;
+        if index.dir.is_some() {
+            // What a writer killed before its commit left behind goes now, before this run
+            // needs the space: its temporary files, and (tantivy's garbage collection) the
+            // files of segments no commit names.
+            remove_temporary_files(&dir_path)
+                .map_err(|e| super::directory::write_failed(&dir_path, &e))?;
+            writer
+                .garbage_collect_files()
+                .wait()
+                .map_err(|e| write_error(&dir_path, e))?;
+        }
+        // The lock may have been waited for: look at the commit the last writer made, not
+        // at a view of the index from before it (that would take a changed document for a
+        // new one and index it twice).
+        index.refresh();
         Ok(Updater {
             writer,
             fields: *index.fields(),
@@ -227,7 +241,9 @@ impl Updater {
             }
             batch.push(UserOperation::Add(d));
         }
-        self.writer.run(batch).map_err(|e| self.error(e))?;
+        if let Err(e) = self.writer.run(batch) {
+            return Err(self.failed(e));
+        }
         Ok(if existed {
             IngestOutcome::Replaced
         } else {
@@ -237,9 +253,9 @@ impl Updater {
 
     /// Removes every document; the old ones stay visible to searches until the commit.
     pub fn clear(&mut self) -> Result<(), IndexError> {
-        self.writer
-            .delete_all_documents()
-            .map_err(|e| self.error(e))?;
+        if let Err(e) = self.writer.delete_all_documents() {
+            return Err(self.failed(e));
+        }
         self.cleared = true;
         self.copies.forget_committed();
         // A rebuilt index is another index: watch-lists compare by content across it.
@@ -265,8 +281,11 @@ impl Updater {
         Ok(n)
     }
 
-    /// Makes everything written so far visible, atomically, and records the ingest time.
-    pub fn commit(mut self) -> Result<(), IndexError> {
+    /// Makes everything written so far visible, atomically, and records the ingest time. A
+    /// failure to write (a full disk) leaves the index at its last commit. After the commit,
+    /// tantivy may merge segments: a merge that fails does not undo the commit, and is
+    /// returned as a warning (its files go at the next ingest).
+    pub fn commit(mut self) -> Result<Committed, IndexError> {
         let info = CommitInfo {
             schema_version: SCHEMA_VERSION,
             last_ingest: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
@@ -277,16 +296,36 @@ impl Updater {
             next_serial: self.copies.next_serial(),
         };
         let payload = serde_json::to_string(&info).expect("CommitInfo serialises");
-        let dir = self.dir.clone();
-        let error = |source| IndexError::Tantivy {
-            dir: dir.clone(),
-            source,
-        };
-        let mut prepared = self.writer.prepare_commit().map_err(error)?;
+        let dir = std::path::PathBuf::from(&self.dir);
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| write_error(&dir, e))?;
         prepared.set_payload(&payload);
-        prepared.commit().map_err(error)?;
+        prepared.commit().map_err(|e| write_error(&dir, e))?;
         super::forget_view(&self.view);
-        self.writer.wait_merging_threads().map_err(error)
+        let merge_warning = self.writer.wait_merging_threads().err().map(|e| {
+            format!(
+                "the commit is complete, but merging its segments failed ({}); \
+                 the next ingest tidies up",
+                write_error(&dir, e)
+            )
+        });
+        Ok(Committed { merge_warning })
+    }
+
+    /// The error of a writer whose indexing threads stopped: tantivy's own answer only says
+    /// that a thread died; the thread's error (a full disk, most likely) comes with joining it,
+    /// which preparing a commit does. Nothing is committed.
+    fn failed(&mut self, e: tantivy::TantivyError) -> IndexError {
+        let dir = std::path::PathBuf::from(&self.dir);
+        match self.writer.prepare_commit() {
+            Err(cause) => write_error(&dir, cause),
+            Ok(prepared) => {
+                let _ = prepared.abort();
+                write_error(&dir, e)
+            }
+        }
     }
 
     /// The texts (digests) of a document's indexed passages, with the run that first wrote each.
@@ -318,11 +357,15 @@ impl Updater {
     }
 
     fn error(&self, source: tantivy::TantivyError) -> IndexError {
-        IndexError::Tantivy {
-            dir: self.dir.clone(),
-            source,
-        }
+        read_error(std::path::Path::new(&self.dir), source)
     }
+}
+
+/// A commit that was made.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// The segment merge after the commit failed (the commit stands).
+    pub merge_warning: Option<String>,
 }
 
 /// A fresh identity for an index: the time, the process and the place, hashed.

@@ -178,8 +178,20 @@ impl Params {
     }
 }
 
-/// A query-string component, percent-decoded; invalid UTF-8 is an error, not a guess.
+/// A query-string component, percent-decoded; invalid UTF-8 and a `%` not followed by two hex
+/// digits are errors, not guesses.
 fn decode(text: &str) -> Result<String, ApiError> {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('%') {
+        let hex = bytes.get(at + 1..at + 3);
+        if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            return Err(ApiError::parameter(format!(
+                "the query string has a `%` not followed by two hex digits (`{}`): write a \
+                 literal `%` as `%25`",
+                text.get(at..(at + 3).min(text.len())).unwrap_or("%")
+            )));
+        }
+    }
     let spaced = text.replace('+', " ");
     percent_encoding::percent_decode_str(&spaced)
         .decode_utf8()
@@ -579,6 +591,12 @@ pub(super) async fn batch(
             )
         } else {
             e.body_text()
+        };
+        // The body did not come within the body timeout.
+        let status = if message.contains("timeout") {
+            StatusCode::REQUEST_TIMEOUT
+        } else {
+            status
         };
         ApiError::new(status, "parameter", message)
     })?;

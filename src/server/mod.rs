@@ -11,7 +11,6 @@
 mod api;
 mod page;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +38,10 @@ pub const MAX_URI_BYTES: usize = 16 * 1024;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Queries of one batch request.
 pub const MAX_BATCH_QUERIES: usize = 10_000;
+/// Bytes of a request's head (request line and headers); more is answered 431.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Headers of a request; more is answered 431.
+pub const MAX_HEADERS: usize = 100;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -54,6 +57,14 @@ pub struct ServerConfig {
     /// Watch-lists the page lists with what is new for them (read only: runs of
     /// `dossier watch` advance their state).
     pub watch_lists: Vec<std::path::PathBuf>,
+    /// Connections open at once; one more is closed as soon as it is accepted.
+    pub max_connections: usize,
+    /// How long a client has to send a request's head, from the connection's start or the
+    /// end of its last answer: a slow client (a header byte a second) or an idle keep-alive
+    /// connection is closed after it.
+    pub header_timeout: Duration,
+    /// How long a client has to send a request's body.
+    pub body_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +76,42 @@ impl Default for ServerConfig {
             concurrency: cores * 2,
             timeout: Duration::from_secs(20),
             watch_lists: Vec::new(),
+            max_connections: connection_bound(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Connections the server holds open at once: 4,096, or fewer if the process may not open
+/// that many files (each connection is one), keeping some for the index.
+fn connection_bound() -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    let files = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+        usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
+    } else {
+        1024
+    };
+    files.saturating_sub(256).clamp(16, 4096)
+}
+
+/// Raises this process's open-file limit to what the system allows (a server's connections
+/// are files; the usual soft limit of 1,024 is low for one).
+pub fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct they are given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max.min(1 << 16);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         }
     }
 }
@@ -103,7 +150,10 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            config.body_timeout,
+        ));
     let token = config.token.clone().map(Arc::new);
     app = app.layer(middleware::from_fn(move |req: Request, next: Next| {
         let token = token.clone();
@@ -123,7 +173,8 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
     app.layer(CatchPanicLayer::custom(panic_response))
 }
 
-/// The checks every request passes first: the URI's length, then the token.
+/// The checks every request passes first: the URI's length, the token, then the body's
+/// announced length.
 async fn guard(token: Option<&str>, req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     if uri_len > MAX_URI_BYTES {
@@ -147,6 +198,23 @@ async fn guard(token: Option<&str>, req: Request, next: Next) -> Response {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return response;
         }
+    }
+    // A body announced larger than the limit is refused before it is read.
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "parameter",
+            format!(
+                "the body is {} bytes; at most {MAX_BODY_BYTES} are read: split it, or run `dossier batch`",
+                announced.unwrap_or(0)
+            ),
+        )
+        .into_response();
     }
     next.run(req).await
 }
@@ -176,17 +244,72 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> 
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, finishing the requests in flight.
+///
+/// Each connection is served by hyper's HTTP/1 server with the bounds of `config`: at most
+/// `max_connections` open (one more is closed at once, so it cannot take a file the others
+/// need), `header_timeout` to send a request's head (so slow or idle clients do not pile up),
+/// heads of at most [`MAX_HEAD_BYTES`] and [`MAX_HEADERS`] headers.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
+    config: &ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let bound = config.max_connections.max(1);
+    let open = Arc::new(Semaphore::new(bound));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS)
+        .keep_alive(true);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of files or a connection reset before it was accepted: go on (a moment
+            // later, so that an exhausted process does not spin).
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stopping.changed() => {}
+            }
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        });
+    }
+    let _ = stop.send(true);
+    // Requests in flight finish (each within the request timeout); idle connections close.
+    let _ = tokio::time::timeout(
+        config.timeout + Duration::from_secs(1),
+        open.acquire_many(bound as u32),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

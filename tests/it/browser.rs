@@ -239,8 +239,9 @@ fn start_server(env: &TestEnv) -> String {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = server::router(Arc::new(engine), &ServerConfig::default());
-            server::serve(listener, app, std::future::pending())
+            let config = ServerConfig::default();
+            let app = server::router(Arc::new(engine), &config);
+            server::serve(listener, app, &config, std::future::pending())
                 .await
                 .unwrap();
         });

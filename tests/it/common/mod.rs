@@ -9,6 +9,8 @@
 //! [`root`] checks that. Tests that change files work on a temp copy of the fixtures and ingest
 //! it by absolute path.
 
+pub mod generated;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
