@@ -27,18 +27,6 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Tanti
 use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
-/// How a new index stores its documents: zstd blocks (a third smaller than tantivy's default
-/// LZ4 on the UN speeches, whose passages repeat their document's title and metadata). Indexes
-/// written with LZ4 stay readable: each segment names its compressor.
-fn settings() -> tantivy::IndexSettings {
-    tantivy::IndexSettings {
-        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(3),
-        }),
-        ..tantivy::IndexSettings::default()
-    }
-}
-
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
 pub const SCHEMA_VERSION: u32 = 13;
 
@@ -475,7 +463,7 @@ impl DossierIndex {
         std::fs::create_dir_all(dir).map_err(|e| directory::write_failed(dir, &e))?;
         let (schema, _) = Fields::build();
         let directory = directory::IndexDirectory::open(dir).map_err(|e| write_error(dir, e))?;
-        match Index::create(directory, schema, settings()) {
+        match Index::create(directory, schema, tantivy::IndexSettings::default()) {
             Ok(index) => Self::from_index(index, Some(dir.to_path_buf())),
             // Another first ingest created it a moment ago.
             Err(TantivyError::IndexAlreadyExists) => Self::open(dir),
@@ -501,14 +489,7 @@ impl DossierIndex {
     /// An index in memory, for tests and experiments.
     pub fn create_in_ram() -> DossierIndex {
         let (schema, _) = Fields::build();
-        Self::from_index(
-            Index::builder()
-                .schema(schema)
-                .settings(settings())
-                .create_in_ram()
-                .expect("an index in memory can be created"),
-            None,
-        )
+        Self::from_index(Index::create_in_ram(schema), None)
         .expect("a fresh schema is compatible")
     }
 
