@@ -161,6 +161,37 @@ pub fn read(text: &str, options: &ChunkOptions) -> (Chunked, Meta) {
     (chunked, m)
 }
 
+/// The tokenizer's span of a text `value`, made a range a citation can use: inside `text`, on
+/// character boundaries and not empty (the tokenizer can give an empty span, as for a lone `&`
+/// at the end of a page: then the value's own bytes at its start, or the next character).
+/// `None` when nothing of `text` is left to cite.
+fn source_span(text: &str, value: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let ceil = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    };
+    let start = floor(start);
+    let mut end = ceil(end.max(start));
+    if end == start {
+        if !value.is_empty() && text[start..].starts_with(value) {
+            end = start + value.len();
+        } else {
+            end = ceil(start + 1);
+        }
+    }
+    (start < end).then_some((start, end))
+}
+
 #[derive(Default)]
 struct Page {
     /// Open elements: name, whether it skips its content, whether it is a content root.
@@ -358,6 +389,9 @@ impl Page {
         if value.trim().is_empty() && self.pieces.is_empty() {
             return;
         }
+        let Some((start, end)) = source_span(text, value, start, end) else {
+            return;
+        };
         let raw = text.get(start..end) == Some(value);
         if self.link_depth > 0 {
             self.link_chars += value.trim().chars().count();

@@ -18,6 +18,7 @@ mod copies;
 mod copies_score;
 mod errors;
 mod eval;
+mod fuzz;
 mod group;
 mod ingest;
 mod quote;

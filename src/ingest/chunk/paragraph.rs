@@ -127,7 +127,8 @@ pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabular
             let plain = !trimmed.contains("  ")
                 && !trimmed
                     .bytes()
-                    .any(|b| b != b' ' && b.is_ascii_whitespace())
+                    // Not `is_ascii_whitespace`, which leaves out the vertical tab.
+                    .any(|b| b != b' ' && b < 0x80 && char::from(b).is_whitespace())
                 && (trimmed.is_ascii() || !trimmed.chars().any(|c| c != ' ' && c.is_whitespace()));
             if plain {
                 let lead = slice.len() - slice.trim_start().len();
@@ -263,7 +264,12 @@ pub(super) fn split_parts(text: &str, max_chars: usize) -> Vec<(usize, usize)> {
 }
 
 /// The source byte range behind the text range `start..end` of `joined`.
-pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize, usize) {
+pub(super) fn source_range(
+    source: &str,
+    joined: &Joined,
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
     if let Some(at) = joined.verbatim_at {
         return (at + start, at + end);
     }
@@ -278,7 +284,37 @@ pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize,
         .rev()
         .find(|w| w.text_start < end)
         .expect("a non-empty part has words");
-    (first.src_start, last.src_end)
+    // A part can start or end inside a word, where a sentence ends with no space after it
+    // (`useful?Iran`): the citation then cuts the word too, where the source has that piece
+    // of the word as it is (and not only after a mended hyphen or a decoded entity), so that
+    // parts never overlap.
+    // Inside a word, the word's bytes in the source before or after the cut must be the
+    // word's text as it is, on one side at least (a mended hyphen can be on the other).
+    let cut = |w: &WordSpan, at: usize| -> Option<usize> {
+        let (head, tail) = (
+            joined.text.get(w.text_start..at)?,
+            joined.text.get(at..w.text_end)?,
+        );
+        let word = source.get(w.src_start..w.src_end)?;
+        if word.starts_with(head) {
+            Some(w.src_start + head.len())
+        } else if word.ends_with(tail) {
+            Some(w.src_end - tail.len())
+        } else {
+            None
+        }
+    };
+    let src_start = if start > first.text_start {
+        cut(first, start).unwrap_or(first.src_start)
+    } else {
+        first.src_start
+    };
+    let src_end = if end < last.text_end {
+        cut(last, end).unwrap_or(last.src_end)
+    } else {
+        last.src_end
+    };
+    (src_start, src_end)
 }
 
 #[cfg(test)]
@@ -338,7 +374,7 @@ mod tests {
         let w = j.words[1];
         assert_eq!(&j.text[w.text_start..w.text_end], "international");
         assert_eq!(&text[w.src_start..w.src_end], "inter-\nnational");
-        assert_eq!(source_range(&j, 4, j.text.len()), (4, text.len()));
+        assert_eq!(source_range(text, &j, 4, j.text.len()), (4, text.len()));
     }
 
     #[test]
