@@ -174,7 +174,11 @@ fn pipe_tables_without_a_delimiter_row_give_a_passage_per_row() {
         "1. United Nations Conference on Trade and Development (UNCTAD), \"Strait of Hormuz"
     ));
     for (i, note) in notes.iter().enumerate() {
-        assert!(note.text.starts_with(&format!("{}. ", i + 1)), "{}", note.text);
+        assert!(
+            note.text.starts_with(&format!("{}. ", i + 1)),
+            "{}",
+            note.text
+        );
         assert!(!note.text.contains('|'), "{}", note.text);
         assert_eq!(note.line_start, note.line_end);
         assert!(note.reference, "footnotes are reference matter");
@@ -214,6 +218,8 @@ fn a_report_pages_masthead_and_header_table_are_not_passages() {
     );
     // The version list item the IN12678 page runs its masthead into keeps its own text only.
     let doc = markdown_passages("fixtures/articles/crs-IN12678-us-iran-ceasefire.md");
-    assert!(doc.passages.iter().all(|p| !p.text.contains("Listen")
-        && !p.text.contains("CongressUpdated")));
+    assert!(doc
+        .passages
+        .iter()
+        .all(|p| !p.text.contains("Listen") && !p.text.contains("CongressUpdated")));
 }
