@@ -429,7 +429,7 @@ fn too_large(line: Option<u64>, what: &str, limit: u64) -> SkipReason {
         message: format!(
             "{what} is larger than the limit of {} per document; skipped (raise it with \
              --max-document-mb)",
-            if limit % (1 << 20) == 0 {
+            if limit.is_multiple_of(1 << 20) {
                 format!("{} MiB", limit >> 20)
             } else {
                 format!("{limit} bytes")

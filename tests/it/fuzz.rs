@@ -554,10 +554,7 @@ fn fuzz_chunker_citations() {
         CASES * 2,
         input,
         |(text, max_chars)| {
-            let options = ChunkOptions {
-                max_chars,
-                ..ChunkOptions::default()
-            };
+            let options = ChunkOptions { max_chars };
             citations_hold(&text, &chunk_text(&text, &options), true)
         },
     );
