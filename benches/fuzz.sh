@@ -34,12 +34,13 @@ while :; do
 done
 elapsed=$(( $(date +%s) - start ))
 echo "fuzz: $round rounds in $elapsed s, $cases cases per property per round"
-grep -ah '^fuzz: .* cases passed' "$logs"/round-*.log \
+# (Tests run two at a time: a line can start with another test's output.)
+grep -aoh 'fuzz: [^:]*: [0-9]* cases passed' "$logs"/round-*.log \
   | sed -E 's/^fuzz: (.*): ([0-9]+) cases passed/\1\t\2/' \
   | awk -F'\t' '{cases[$1] += $2; total += $2} END {
       for (p in cases) printf "  %-26s %9d cases\n", p, cases[p];
       printf "  %-26s %9d cases\n", "all properties", total }'
-failures=$(grep -ahc 'fuzz property .* failed' "$logs"/round-*.log | paste -sd+ | bc)
+failures=$(cat "$logs"/round-*.log | grep -ac 'fuzz property .* failed' || true)
 echo "failures (crashes or broken properties): $failures"
 if [ "$failures" -gt 0 ]; then
   grep -ah -A12 'fuzz property .* failed' "$logs"/round-*.log | grep -av '^\s*[0-9]*: \|^\s*at ' | head -100

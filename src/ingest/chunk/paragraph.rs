@@ -221,6 +221,9 @@ pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabular
     joined
 }
 
+/// Characters a mended line-end hyphen can be (they are in the source, not in the text).
+const HYPHENS_MENDED: &[char] = &['-', '\u{ad}', '‐', '‑'];
+
 /// Byte ranges of the whitespace-separated words of `text`.
 fn word_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let base = text.as_ptr() as usize;
@@ -288,21 +291,28 @@ pub(super) fn source_range(
     // (`useful?Iran`): the citation then cuts the word too, where the source has that piece
     // of the word as it is (and not only after a mended hyphen or a decoded entity), so that
     // parts never overlap.
-    // Inside a word, the word's bytes in the source before or after the cut must be the
-    // word's text as it is, on one side at least (a mended hyphen can be on the other).
+    // Inside a word, the cut is found in the word's source bytes by walking both: the source
+    // has the word's characters, with line breaks, indentation and a mended hyphen between
+    // them; where they part otherwise (a decoded entity) the cut falls back to the whole word.
     let cut = |w: &WordSpan, at: usize| -> Option<usize> {
-        let (head, tail) = (
-            joined.text.get(w.text_start..at)?,
-            joined.text.get(at..w.text_end)?,
-        );
-        let word = source.get(w.src_start..w.src_end)?;
-        if word.starts_with(head) {
-            Some(w.src_start + head.len())
-        } else if word.ends_with(tail) {
-            Some(w.src_end - tail.len())
-        } else {
-            None
+        let word = joined.text.get(w.text_start..w.text_end)?;
+        let src = source.get(w.src_start..w.src_end)?;
+        let mut src_chars = src.char_indices().peekable();
+        for (i, c) in word.char_indices() {
+            if w.text_start + i == at {
+                return src_chars.peek().map(|&(j, _)| w.src_start + j);
+            }
+            loop {
+                let (_, s) = src_chars.next()?;
+                if s == c {
+                    break;
+                }
+                if !(s.is_whitespace() || HYPHENS_MENDED.contains(&s)) {
+                    return None;
+                }
+            }
         }
+        None
     };
     let src_start = if start > first.text_start {
         cut(first, start).unwrap_or(first.src_start)
