@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora=${CORPORA:-../shared/corpora}
 cargo build --release --quiet
-bin=target/release/dossier
+bin=${CARGO_TARGET_DIR:-target}/release/dossier
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -90,50 +90,147 @@ pub fn parse_queries(content: &str, format: InputFormat) -> (Vec<BatchQuery>, Ve
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     for (i, raw) in content.lines().enumerate() {
-        let line = i + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || (format != InputFormat::Jsonl && trimmed.starts_with('#')) {
-            continue;
-        }
-        let parsed = match format {
-            InputFormat::Plain => Ok(BatchQuery {
-                id: line.to_string(),
-                query: trimmed.to_owned(),
-                limit: None,
-                filters: Vec::new(),
-                line,
-            }),
-            InputFormat::Tsv => match raw.split_once('\t') {
-                Some((id, query)) if !id.trim().is_empty() && !query.trim().is_empty() => {
-                    Ok(BatchQuery {
-                        id: id.trim().to_owned(),
-                        query: query.trim().to_owned(),
-                        limit: None,
-                        filters: Vec::new(),
-                        line,
-                    })
-                }
-                _ => Err((line.to_string(), "expected `id<TAB>query`".to_owned())),
-            },
-            InputFormat::Jsonl => json_query(trimmed, line),
-        };
-        match parsed {
-            Ok(q) if !seen.insert(q.id.clone()) => errors.push(InputError {
-                line,
-                id: q.id.clone(),
-                text: trimmed.to_owned(),
-                message: format!("query id `{}` is used twice", q.id),
-            }),
-            Ok(q) => queries.push(q),
-            Err((id, message)) => errors.push(InputError {
-                line,
-                id,
-                text: trimmed.to_owned(),
-                message,
-            }),
+        match parse_line(raw, i + 1, format, &mut seen) {
+            Some(Ok(q)) => queries.push(q),
+            Some(Err(e)) => errors.push(e),
+            None => {}
         }
     }
     (queries, errors)
+}
+
+/// One line of a batch file (`line`, 1-based): a query, an error, or nothing (a blank line or
+/// a comment). `seen` holds the ids of the queries so far (an id used twice is an error).
+pub fn parse_line(
+    raw: &str,
+    line: usize,
+    format: InputFormat,
+    seen: &mut HashSet<String>,
+) -> Option<Result<BatchQuery, InputError>> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() || (format != InputFormat::Jsonl && trimmed.starts_with('#')) {
+        return None;
+    }
+    let parsed = match format {
+        InputFormat::Plain => Ok(BatchQuery {
+            id: line.to_string(),
+            query: trimmed.to_owned(),
+            limit: None,
+            filters: Vec::new(),
+            line,
+        }),
+        InputFormat::Tsv => match raw.split_once('\t') {
+            Some((id, query)) if !id.trim().is_empty() && !query.trim().is_empty() => {
+                Ok(BatchQuery {
+                    id: id.trim().to_owned(),
+                    query: query.trim().to_owned(),
+                    limit: None,
+                    filters: Vec::new(),
+                    line,
+                })
+            }
+            _ => Err((line.to_string(), "expected `id<TAB>query`".to_owned())),
+        },
+        InputFormat::Jsonl => json_query(trimmed, line),
+    };
+    Some(match parsed {
+        Ok(q) if !seen.insert(q.id.clone()) => Err(InputError {
+            line,
+            id: q.id.clone(),
+            text: trimmed.to_owned(),
+            message: format!("query id `{}` is used twice", q.id),
+        }),
+        Ok(q) => Ok(q),
+        Err((id, message)) => Err(InputError {
+            line,
+            id,
+            text: trimmed.to_owned(),
+            message,
+        }),
+    })
+}
+
+/// The queries of a batch file read line by line, never the whole file at once (a file of a
+/// million queries costs the memory of one block of them): each query or input error, in file
+/// order. The format comes from the file name, else from its first line that is not a comment
+/// (see [`detect_format`]).
+pub struct QueryReader<R> {
+    input: R,
+    format: InputFormat,
+    /// Lines read ahead to find the format, not yet handed out.
+    ahead: std::collections::VecDeque<(usize, Vec<u8>)>,
+    line: usize,
+    seen: HashSet<String>,
+}
+
+impl<R: std::io::BufRead> QueryReader<R> {
+    pub fn new(mut input: R, name: Option<&str>) -> std::io::Result<QueryReader<R>> {
+        let mut ahead = std::collections::VecDeque::new();
+        let mut line = 0;
+        let mut first = String::new();
+        loop {
+            let mut raw = Vec::new();
+            if input.read_until(b'\n', &mut raw)? == 0 {
+                break;
+            }
+            line += 1;
+            let text = String::from_utf8_lossy(&raw);
+            let trimmed = text.trim();
+            let significant = !trimmed.is_empty() && !trimmed.starts_with('#');
+            if significant {
+                first = trimmed.to_owned();
+            }
+            ahead.push_back((line, raw));
+            if significant {
+                break;
+            }
+        }
+        Ok(QueryReader {
+            input,
+            format: detect_format(name, &first),
+            ahead,
+            line,
+            seen: HashSet::new(),
+        })
+    }
+
+    pub fn format(&self) -> InputFormat {
+        self.format
+    }
+
+    /// The next query or input error; `None` at the end of the file.
+    pub fn next_query(&mut self) -> std::io::Result<Option<Result<BatchQuery, InputError>>> {
+        loop {
+            let (line, raw) = match self.ahead.pop_front() {
+                Some(next) => next,
+                None => {
+                    let mut raw = Vec::new();
+                    if self.input.read_until(b'\n', &mut raw)? == 0 {
+                        return Ok(None);
+                    }
+                    self.line += 1;
+                    (self.line, raw)
+                }
+            };
+            let text = match String::from_utf8(raw) {
+                Ok(text) => text,
+                Err(e) => {
+                    let text = String::from_utf8_lossy(e.as_bytes()).trim().to_owned();
+                    return Ok(Some(Err(InputError {
+                        line,
+                        id: line.to_string(),
+                        text,
+                        message: "the line is not valid UTF-8".to_owned(),
+                    })));
+                }
+            };
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            if let Some(parsed) = parse_line(text, line, self.format, &mut self.seen) {
+                return Ok(Some(parsed));
+            }
+        }
+    }
 }
 
 fn json_query(text: &str, line: usize) -> Result<BatchQuery, (String, String)> {
@@ -336,5 +433,30 @@ not json"#;
         assert_eq!(e.len(), 2);
         assert_eq!((e[0].line, e[0].id.as_str()), (3, "b"));
         assert!(e[1].message.starts_with("invalid JSON"));
+    }
+
+    /// Read as a stream, line by line, a batch file gives what it gives read whole; a line that
+    /// is not UTF-8 is an error in its place, not the end of the run.
+    #[test]
+    fn the_query_reader_streams_what_parse_queries_reads() {
+        let text = "# list\r\n\nu1\tsanctions\r\nbroken\nu1\tagain\nu2\tsnapback";
+        let mut reader = QueryReader::new(text.as_bytes(), None).unwrap();
+        assert_eq!(reader.format(), InputFormat::Tsv);
+        let mut streamed = (Vec::new(), Vec::new());
+        while let Some(next) = reader.next_query().unwrap() {
+            match next {
+                Ok(q) => streamed.0.push(q),
+                Err(e) => streamed.1.push(e),
+            }
+        }
+        assert_eq!(streamed, parse_queries(text, InputFormat::Tsv));
+        assert_eq!(streamed.0[1].line, 6);
+
+        let bytes = b"snapback\nbad \xff byte\nsanctions\n";
+        let mut reader = QueryReader::new(&bytes[..], Some("q.txt")).unwrap();
+        let all: Vec<_> = std::iter::from_fn(|| reader.next_query().unwrap()).collect();
+        assert_eq!(all.len(), 3);
+        assert!(matches!(&all[1], Err(e) if e.line == 2 && e.message.contains("UTF-8")));
+        assert!(matches!(&all[2], Ok(q) if q.query == "sanctions"));
     }
 }

@@ -1,14 +1,14 @@
 //! `dossier batch FILE`
 
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
 use dossier::batch::{BatchOptions, BatchResult};
-use dossier::engine::IndexLocation;
+use dossier::engine::{BatchStreamError, IndexLocation};
 use dossier::eval::TrecUnit;
-use dossier::output::batch::{write_batch, write_markdown_report, BatchFormat, ReportHeader};
+use dossier::output::batch::{write_batch_part, write_markdown_report, BatchFormat};
 
 use super::{filters, open, report_header, search_options, Status};
 use crate::cli::{BatchArgs, BatchFormatArg, TrecUnitArg};
@@ -71,55 +71,126 @@ pub fn run(location: &IndexLocation, args: &BatchArgs) -> anyhow::Result<Status>
         threads: args.threads,
     };
     let extra = filters(&args.filters)?;
-    let (text, name) = read_queries(&args.file)?;
-    let results = engine.batch(&text, name.as_deref(), &options, &extra)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let failed = report_failures(&results);
-    let header = report_header(location, &args.filters);
-    match &args.output {
+    if format == BatchFormat::Markdown {
+        // A report says how many queries failed in its header: it is written whole.
+        let (text, name) = read_queries(&args.file)?;
+        let results = engine.batch(&text, name.as_deref(), &options, &extra)?;
+        let header = report_header(location, &args.filters);
+        let mut counts = Counts::default();
+        for r in &results {
+            counts.add(r);
+        }
+        with_output(args.output.as_deref(), &mut |out| {
+            write_markdown_report(&mut { out }, &results, &header)
+        })?;
+        return Ok(counts.finish(started));
+    }
+    // Every other format is written as the queries run, a block at a time: a file of a million
+    // queries needs the memory of one block.
+    let (mut input, name): (Box<dyn BufRead>, Option<String>) = if args.file == Path::new("-") {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .with_context(|| format!("cannot read queries from {}", args.file.display()))?;
+        (
+            Box::new(io::BufReader::new(file)),
+            Some(args.file.to_string_lossy().into_owned()),
+        )
+    };
+    let mut counts = Counts::default();
+    let mut first = true;
+    with_output(args.output.as_deref(), &mut |out| {
+        let streamed =
+            engine.batch_stream(&mut input, name.as_deref(), &options, &extra, &mut |r| {
+                counts.add(&r);
+                write_batch_part(
+                    &mut &mut *out,
+                    std::slice::from_ref(&r),
+                    format,
+                    unit,
+                    first,
+                )?;
+                first = false;
+                Ok(())
+            });
+        match streamed {
+            Ok(()) => {
+                if first {
+                    // No query at all: the CSV header row still comes.
+                    write_batch_part(&mut &mut *out, &[], format, unit, true)?;
+                }
+                Ok(())
+            }
+            Err(BatchStreamError::Write(e)) => Err(e),
+            Err(e) => Err(io::Error::other(e)),
+        }
+    })?;
+    Ok(counts.finish(started))
+}
+
+/// What the run's summary line counts.
+#[derive(Default)]
+struct Counts {
+    queries: usize,
+    hits: usize,
+    empty: usize,
+    failed: usize,
+}
+
+impl Counts {
+    /// Counts a result; a failed query gets its stderr line.
+    fn add(&mut self, r: &BatchResult) {
+        self.queries += 1;
+        match &r.outcome {
+            Ok(res) => {
+                self.hits += res.hits.len();
+                self.empty += usize::from(res.hits.is_empty());
+            }
+            Err(_) => self.failed += report_failures(std::slice::from_ref(r)),
+        }
+    }
+
+    /// Prints the summary; the exit status.
+    fn finish(self, started: Instant) -> Status {
+        let seconds = started.elapsed().as_secs_f64();
+        let Counts {
+            queries,
+            hits,
+            empty,
+            failed,
+        } = self;
+        eprintln!(
+            "dossier: {queries} queries, {hits} hits, {empty} with no hits, {failed} failed, {seconds:.2} s, {:.0} queries/s",
+            queries as f64 / seconds.max(1e-9)
+        );
+        if failed > 0 {
+            Status::Error
+        } else {
+            super::found(hits > 0)
+        }
+    }
+}
+
+/// Runs `write` on the output (`--output FILE`, else standard output), flushed.
+fn with_output(
+    path: Option<&Path>,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    match path {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            write(&mut out, &results, format, unit, &header)?;
-            out.flush()
+            write(&mut out)
+                .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            write(&mut out, &results, format, unit, &header)?;
+            write(&mut out)?;
             out.flush()?;
         }
     }
-    let ok: Vec<_> = results
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok())
-        .collect();
-    let hits: usize = ok.iter().map(|r| r.hits.len()).sum();
-    let empty = ok.iter().filter(|r| r.hits.is_empty()).count();
-    eprintln!(
-        "dossier: {} queries, {hits} hits, {empty} with no hits, {failed} failed, {seconds:.2} s, {:.0} queries/s",
-        results.len(),
-        results.len() as f64 / seconds.max(1e-9)
-    );
-    Ok(if failed > 0 {
-        Status::Error
-    } else {
-        super::found(hits > 0)
-    })
-}
-
-/// The results in `format`; a Markdown report with its header.
-fn write<W: Write>(
-    out: &mut W,
-    results: &[BatchResult],
-    format: BatchFormat,
-    unit: TrecUnit,
-    header: &ReportHeader,
-) -> std::io::Result<()> {
-    match format {
-        BatchFormat::Markdown => write_markdown_report(out, results, header),
-        _ => write_batch(out, results, format, unit),
-    }
+    Ok(())
 }

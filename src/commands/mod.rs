@@ -133,7 +133,11 @@ pub fn report_header(location: &IndexLocation, filters: &FilterArgs) -> ReportHe
 }
 
 /// Reader settings from the command line (shared by `ingest` and `chunk`).
-pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> anyhow::Result<ReadOptions> {
+pub fn read_options(
+    max_passage_chars: usize,
+    max_document_mb: u64,
+    fields: &FieldArgs,
+) -> anyhow::Result<ReadOptions> {
     let name_pattern = fields
         .meta_from_name
         .as_deref()
@@ -151,6 +155,7 @@ pub fn read_options(max_passage_chars: usize, fields: &FieldArgs) -> anyhow::Res
             date: fields.date_field.clone(),
         },
         name_pattern,
+        max_document_bytes: Some(max_document_mb.saturating_mul(1 << 20)),
         ..ReadOptions::default()
     })
 }

@@ -82,6 +82,22 @@ pub struct EmptyFilter {
     pub documents_with_key: u64,
 }
 
+/// Queries a batch run reads and runs at a time, per worker thread (see
+/// [`Engine::batch_stream`]).
+const BATCH_BLOCK_PER_THREAD: usize = 64;
+
+/// Why a streamed batch run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchStreamError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("cannot read the queries: {0}")]
+    Read(std::io::Error),
+    /// Writing a result failed (the sink's error, as it gave it).
+    #[error("{0}")]
+    Write(std::io::Error),
+}
+
 /// An open index and the alias table its searches expand names with.
 pub struct Engine {
     index: DossierIndex,
@@ -254,6 +270,52 @@ impl Engine {
         results.extend(errors.into_iter().map(|e| e.into_result()));
         results.sort_by_key(|r| r.query.line);
         Ok(results)
+    }
+
+    /// Runs the queries of a batch file read from `input` as a stream: a block of queries at
+    /// a time (in parallel within the block), each result handed to `sink` in file order with
+    /// the lines that are not queries as error results in their place. Memory stays that of one
+    /// block, however long the file. `name` picks the format by extension; else the content
+    /// does.
+    pub fn batch_stream(
+        &self,
+        input: &mut dyn std::io::BufRead,
+        name: Option<&str>,
+        options: &BatchOptions,
+        extra_filters: &[Filter],
+        sink: &mut dyn FnMut(BatchResult) -> std::io::Result<()>,
+    ) -> Result<(), BatchStreamError> {
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        let block = BATCH_BLOCK_PER_THREAD * threads;
+        let session = self.session()?;
+        let mut reader = batch::QueryReader::new(input, name).map_err(BatchStreamError::Read)?;
+        let mut done = false;
+        while !done {
+            let (mut queries, mut errors) = (Vec::new(), Vec::new());
+            while queries.len() < block {
+                match reader.next_query().map_err(BatchStreamError::Read)? {
+                    Some(Ok(mut q)) => {
+                        q.filters.extend(extra_filters.iter().cloned());
+                        queries.push(q);
+                    }
+                    Some(Err(e)) => errors.push(e.into_result()),
+                    None => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            let mut results = batch::run(&session, queries, options);
+            results.extend(errors);
+            results.sort_by_key(|r| r.query.line);
+            for result in results {
+                sink(result).map_err(BatchStreamError::Write)?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs a batch file's queries as a TREC run of `unit`s and scores it against `qrels`; with

@@ -22,6 +22,8 @@ pub const DEBRIS: &[&str] = &[
     "print",
     "print this page",
     "download pdf",
+    "hide overview",
+    "show overview",
     "read more",
     "related articles",
     "related stories",

@@ -161,9 +161,46 @@ pub fn read(text: &str, options: &ChunkOptions) -> (Chunked, Meta) {
     (chunked, m)
 }
 
+/// The tokenizer's span of a text `value`, made a range a citation can use: inside `text`, on
+/// character boundaries and not empty (the tokenizer can give an empty span, as for a lone `&`
+/// at the end of a page: then the value's own bytes at its start, or the next character).
+/// `None` when nothing of `text` is left to cite.
+fn source_span(text: &str, value: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let ceil = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    };
+    let start = floor(start);
+    let mut end = ceil(end.max(start));
+    if end == start {
+        if !value.is_empty() && text[start..].starts_with(value) {
+            end = start + value.len();
+        } else {
+            end = ceil(start + 1);
+        }
+    }
+    (start < end).then_some((start, end))
+}
+
+/// How many of the innermost open elements an end tag is matched against.
+const END_TAG_WINDOW: usize = 1_000;
+
 #[derive(Default)]
 struct Page {
-    /// Open elements: name, whether it skips its content, whether it is a content root.
+    /// Open elements: name, whether its content is skipped (it or an element around it skips
+    /// its content), whether it is inside a content root (it or one around it is one). The
+    /// flags are carried down so that neither needs a walk of the stack, which would make a
+    /// page nested 100,000 deep quadratic.
     stack: Vec<(String, bool, bool)>,
     units: Vec<(Unit, bool)>,
     pieces: Vec<Piece>,
@@ -187,11 +224,11 @@ struct Page {
 
 impl Page {
     fn skipping(&self) -> bool {
-        self.stack.iter().any(|(_, skip, _)| *skip)
+        self.stack.last().is_some_and(|(_, skip, _)| *skip)
     }
 
     fn in_root(&self) -> bool {
-        self.stack.iter().any(|(_, _, root)| *root)
+        self.stack.last().is_some_and(|(_, _, root)| *root)
     }
 
     fn token(&mut self, text: &str, token: Token<usize>) {
@@ -289,6 +326,7 @@ impl Page {
         if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && !self.skipping() && !skip {
             self.heading = Some(String::new());
         }
+        let (skip, root) = (skip || self.skipping(), root || self.in_root());
         self.stack.push((name.to_owned(), skip, root));
     }
 
@@ -331,8 +369,11 @@ impl Page {
         if is_block(name) {
             self.flush(text);
         }
-        if let Some(at) = self.stack.iter().rposition(|(n, _, _)| n == name) {
-            self.stack.truncate(at);
+        // An end tag closes the nearest open element of its name, looked for among the
+        // innermost ones only: a stray end tag costs bounded time however deep the page.
+        let window = self.stack.len().saturating_sub(END_TAG_WINDOW);
+        if let Some(at) = self.stack[window..].iter().rposition(|(n, _, _)| n == name) {
+            self.stack.truncate(window + at);
         }
     }
 
@@ -358,6 +399,9 @@ impl Page {
         if value.trim().is_empty() && self.pieces.is_empty() {
             return;
         }
+        let Some((start, end)) = source_span(text, value, start, end) else {
+            return;
+        };
         let raw = text.get(start..end) == Some(value);
         if self.link_depth > 0 {
             self.link_chars += value.trim().chars().count();
@@ -677,5 +721,21 @@ had not changed.</p>
         let (_, meta) =
             read_default("<body><time datetime=\"2020-01-02T10:00\">Jan 2</time><p>Hi.</p></body>");
         assert_eq!(meta["date"], "2020-01-02");
+    }
+
+    /// A page nested 20,000 deep, with as many stray end tags, is read (in time linear in its
+    /// size: neither the open elements nor an end tag's match walk the whole stack).
+    #[test]
+    fn deeply_nested_pages_are_read() {
+        let depth = 20_000;
+        let page = format!(
+            "<html><body>{}<script>{}</script><p>Deep in the page: sanctions.</p>{}{}</body></html>",
+            "<div>".repeat(depth),
+            "<div>".repeat(10),
+            "</span>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let (chunked, _) = read(&page, &ChunkOptions::default());
+        assert_eq!(texts(&chunked), ["Deep in the page: sanctions."]);
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{
     build_document, chunk, doc_id_for, DocumentParts, Item, ReadOptions, Skip, SkipReason,
-    SourceFile,
+    SourceFile, MAX_INFLATION,
 };
 use crate::model::meta::{self, Meta};
 
@@ -66,6 +66,7 @@ pub(super) fn read<E>(
         Ok(file) => file,
         Err(e) => return sink(skip(SkipReason::Unreadable(e.kind().to_string()))),
     };
+    let compressed = file.metadata().map_or(0, |m| m.len());
     let inner: Box<dyn Read> = if gzip {
         Box::new(flate2::read::MultiGzDecoder::new(file))
     } else {
@@ -73,25 +74,60 @@ pub(super) fn read<E>(
     };
     let mut reader = BufReader::with_capacity(1 << 18, inner);
     let path = doc_id_for(&source.path);
+    let limit = options.max_document_bytes();
     let mut line = Vec::new();
     let mut number = 0u64;
     let mut records = 0u64;
+    // Bytes read (inflated, for a compressed feed), to stop a decompression bomb.
+    let mut inflated = 0u64;
+    let read_error = |e: std::io::Error, number: u64| {
+        if gzip {
+            SkipReason::Truncated {
+                line: number,
+                message: e.to_string(),
+            }
+        } else {
+            SkipReason::Unreadable(e.to_string())
+        }
+    };
     loop {
         line.clear();
-        match reader.read_until(b'\n', &mut line) {
+        // A line is read up to the document limit only: a longer record is skipped, the rest
+        // of its line read through without being kept.
+        match (&mut reader).take(limit + 1).read_until(b'\n', &mut line) {
             Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                let reason = if gzip {
-                    SkipReason::Truncated {
-                        line: number,
-                        message: e.to_string(),
-                    }
-                } else {
-                    SkipReason::Unreadable(e.to_string())
-                };
-                return sink(skip(reason));
+            Ok(n) => inflated += n as u64,
+            Err(e) => return sink(skip(read_error(e, number))),
+        }
+        let too_long = line.len() as u64 > limit && line.last() != Some(&b'\n');
+        if too_long {
+            // Through a compressed feed, no further than a bomb would take it.
+            let budget = match gzip {
+                true => MAX_INFLATION
+                    .saturating_mul(compressed)
+                    .saturating_sub(inflated)
+                    .saturating_add(1),
+                false => u64::MAX,
+            };
+            match skip_line(&mut reader, budget) {
+                Ok(n) => inflated += n,
+                Err(e) => return sink(skip(read_error(e, number + 1))),
             }
+        }
+        if gzip && inflated > limit && inflated > MAX_INFLATION.saturating_mul(compressed) {
+            return sink(skip(SkipReason::TooLarge {
+                line: Some(number + 1),
+                message: format!(
+                    "the compressed feed inflates to more than {MAX_INFLATION} times its size \
+                     ({inflated} bytes from {compressed}): a decompression bomb? It is read no \
+                     further; the records before this line were read"
+                ),
+            }));
+        }
+        if too_long {
+            number += 1;
+            sink(skip(super::too_large(Some(number), "the record", limit)))?;
+            continue;
         }
         number += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -127,6 +163,28 @@ pub(super) fn read<E>(
         return sink(skip(SkipReason::Empty));
     }
     Ok(())
+}
+
+/// Reads through the rest of a line without keeping it (or through `budget` bytes of it, if
+/// fewer); the bytes read.
+fn skip_line(reader: &mut impl BufRead, budget: u64) -> std::io::Result<u64> {
+    let mut skipped = 0u64;
+    while skipped < budget {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(skipped);
+        }
+        let (used, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        reader.consume(used);
+        skipped += used as u64;
+        if done {
+            return Ok(skipped);
+        }
+    }
+    Ok(skipped)
 }
 
 /// Takes the first present field of `names` (or the one the user named) out of the record.
@@ -446,5 +504,59 @@ mod tests {
             "{:?}",
             all.last()
         );
+    }
+
+    /// A record over the document limit is skipped with its line and the records after it are
+    /// read; a gzip bomb (here a run of 4 MB of one byte, inflating some 1,000 times) is read
+    /// no further once it inflates past the limit and 100 times its size.
+    #[test]
+    fn records_over_the_limit_and_gzip_bombs_are_skipped_with_bounded_memory() {
+        let options = ReadOptions {
+            max_document_bytes: Some(1 << 10),
+            ..ReadOptions::default()
+        };
+        let huge = format!(
+            "{{\"id\": \"big\", \"text\": \"{}\"}}",
+            "word ".repeat(1000)
+        );
+        let feed = format!(
+            "{{\"id\": \"a\", \"text\": \"Before.\"}}\n{huge}\n{{\"id\": \"b\", \"text\": \"After.\"}}\n"
+        );
+        for gzip in [false, true] {
+            let found = items(feed.as_bytes(), gzip, &options);
+            let ids: Vec<&str> = found
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Document(d) => Some(d.doc_id.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(ids, ["a", "b"], "gzip {gzip}");
+            let skip = found
+                .iter()
+                .find_map(|i| match i {
+                    Item::Skip(s) => Some(s.reason.clone()),
+                    _ => None,
+                })
+                .unwrap();
+            assert!(matches!(skip, SkipReason::TooLarge { line: Some(2), .. }));
+            assert!(skip.is_error());
+            assert!(skip.to_string().contains("--max-document-mb"), "{skip}");
+        }
+
+        let mut bomb = b"{\"id\": \"a\", \"text\": \"Before the bomb.\"}\n".to_vec();
+        bomb.extend(std::iter::repeat_n(b'a', 4 << 20));
+        bomb.extend(b"\n{\"id\": \"b\", \"text\": \"Never read.\"}\n");
+        let found = items(&bomb, true, &options);
+        assert!(matches!(&found[0], Item::Document(d) if d.doc_id == "a"));
+        let Item::Skip(skip) = &found[1] else {
+            panic!("{:?}", found[1])
+        };
+        assert!(
+            skip.reason.to_string().contains("decompression bomb"),
+            "{}",
+            skip.reason
+        );
+        assert_eq!(found.len(), 2);
     }
 }

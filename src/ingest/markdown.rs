@@ -14,9 +14,10 @@ use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 use super::chunk::{
-    assemble, ends_sentence, find_dateline, looks_like_heading, ChunkOptions, Chunked, Layout,
-    Piece, Unit,
+    assemble, ends_sentence, find_dateline, is_masthead, looks_like_heading, ChunkOptions, Chunked,
+    Layout, Piece, Unit,
 };
+use super::debris::is_debris;
 use crate::model::meta::{self, Meta};
 use crate::model::normalize_whitespace;
 
@@ -85,6 +86,11 @@ struct Reader<'t> {
     image_depth: usize,
     metadata: Option<(MetadataBlockKind, String)>,
     seen_passage: bool,
+    /// The byte offset where each line of `text` starts, to find a line by binary search (a
+    /// count of newlines per block would make a page of many blocks quadratic).
+    line_starts: Vec<usize>,
+    /// The link being read: where its pieces start and where its source ends (`…](url)`).
+    open_link: Option<(usize, usize)>,
 }
 
 impl<'t> Reader<'t> {
@@ -103,7 +109,16 @@ impl<'t> Reader<'t> {
             image_depth: 0,
             metadata: None,
             seen_passage: false,
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect(),
+            open_link: None,
         }
+    }
+
+    /// The 1-based line of byte `at`.
+    fn line_at(&self, at: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= at)
     }
 
     fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
@@ -119,7 +134,7 @@ impl<'t> Reader<'t> {
             return;
         }
         match event {
-            Event::Start(tag) => self.start(tag),
+            Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
             Event::Text(t) | Event::Code(t) if self.image_depth == 0 => {
                 self.text_piece(&t, range);
@@ -129,7 +144,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
         match tag {
             Tag::Heading { .. } => {
                 self.flush(Block::Paragraph);
@@ -142,6 +157,8 @@ impl<'t> Reader<'t> {
             Tag::Link { .. } => {
                 self.link_depth += 1;
                 self.links += 1;
+                let pieces = self.heading.as_ref().unwrap_or(&self.pieces).len();
+                self.open_link = Some((pieces, range.end));
             }
             Tag::Image { .. } => self.image_depth += 1,
             Tag::MetadataBlock(kind) => self.metadata = Some((kind, String::new())),
@@ -166,7 +183,12 @@ impl<'t> Reader<'t> {
             | TagEnd::TableRow
             | TagEnd::TableHead
             | TagEnd::FootnoteDefinition => self.flush(Block::Other),
-            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::Link => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                if let Some((first, end)) = self.open_link.take() {
+                    self.drop_glued_debris_link(first, end);
+                }
+            }
             TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
             _ => {}
         }
@@ -187,6 +209,118 @@ impl<'t> Reader<'t> {
             Some(heading) => heading.push(piece),
             None => self.pieces.push(piece),
         }
+    }
+
+    /// A link whose text is interface debris (`[Listen](…)`) glued to the text after it, as
+    /// converted pages have it (`[Listen](…)Iran and Nuclear Weapons Production…`), is taken
+    /// out: alone on its line it is dropped as debris anyway, and glued it would stay in the
+    /// passage (`ListenIran and…`). A debris word linked inside a sentence (`[listen](…) to
+    /// the speech`) has a space after it and stays.
+    fn drop_glued_debris_link(&mut self, first: usize, end: usize) {
+        let glued = self.text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        let pieces = self.heading.as_ref().unwrap_or(&self.pieces);
+        if !glued || first >= pieces.len() {
+            return;
+        }
+        let text = self.pieces_text(&pieces[first..]);
+        if !is_debris(&text) {
+            return;
+        }
+        let break_before = pieces[first].break_before;
+        let pieces = self.heading.as_mut().unwrap_or(&mut self.pieces);
+        pieces.truncate(first);
+        self.break_next |= break_before;
+    }
+
+    /// Takes out of `pieces` every line that is the page's masthead: the document's title
+    /// with its date glued to it (`Iran and Nuclear Weapons ProductionUpdated April 9, 2026
+    /// (IF12106)`), which converted report pages print above the text (see
+    /// [`is_masthead`]).
+    fn drop_masthead_lines(&self, pieces: &mut Vec<Piece>) {
+        let Some(title) = self.front_title.as_deref().or_else(|| {
+            self.units.iter().find_map(|u| match u {
+                Unit::Heading { text } => Some(text.as_str()),
+                _ => None,
+            })
+        }) else {
+            return;
+        };
+        let mut i = 0;
+        while i < pieces.len() {
+            let line = self.line_at(pieces[i].start);
+            let end = pieces[i..]
+                .iter()
+                .position(|p| self.line_at(p.start) != line)
+                .map_or(pieces.len(), |n| i + n);
+            if is_masthead(&self.pieces_text(&pieces[i..end]), title) {
+                let break_before = pieces[i].break_before;
+                pieces.drain(i..end);
+                if let Some(next) = pieces.get_mut(i) {
+                    next.break_before |= break_before;
+                }
+            } else {
+                i = end;
+            }
+        }
+    }
+
+    /// The rows of a pipe table that CommonMark did not read as one: a paragraph whose every
+    /// line starts with `|` and has another `|` after it, with no delimiter row (`|---|`)
+    /// under the first (the converted CRS pages' footnotes: `| 1. | United Nations…`). Each
+    /// line is a row, its cells separated by spaces, as the rows of a real table are; `None`
+    /// when the paragraph is not such a table. An escaped `\|` (or one in code) is text.
+    fn pipe_rows(&self, pieces: &[Piece]) -> Option<Vec<Vec<Piece>>> {
+        let first = self.line_at(pieces.first()?.start);
+        let last = self.line_at(pieces.last()?.end.saturating_sub(1));
+        for line in first..=last {
+            let start = self.line_starts[line - 1];
+            let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
+            let row = self.text[start..end].trim();
+            if !(row.starts_with('|') && row[1..].contains('|')) {
+                return None;
+            }
+        }
+        let mut rows: Vec<Vec<Piece>> = Vec::new();
+        let mut row_line = 0;
+        for piece in pieces {
+            let line = self.line_at(piece.start);
+            if line != row_line || rows.is_empty() {
+                rows.push(Vec::new());
+                row_line = line;
+            }
+            let row = rows.last_mut().expect("a row");
+            let mut cell_break = piece.break_before && !row.is_empty();
+            let raw = piece.text.is_none();
+            if !raw {
+                row.push(Piece {
+                    break_before: cell_break,
+                    ..piece.clone()
+                });
+                continue;
+            }
+            let mut at = piece.start;
+            for cell in self.text[piece.start..piece.end].split('|') {
+                let (start, end) = (at, at + cell.len());
+                at = end + 1;
+                let start = start + (cell.len() - cell.trim_start().len());
+                let end = end - (cell.len() - cell.trim_end().len());
+                if start < end {
+                    row.push(Piece {
+                        start,
+                        end,
+                        text: None,
+                        break_before: cell_break && !row.is_empty(),
+                    });
+                    cell_break = false;
+                }
+                cell_break |= at <= piece.end;
+            }
+        }
+        rows.retain(|row| !row.is_empty());
+        Some(rows)
     }
 
     fn pieces_text(&self, pieces: &[Piece]) -> String {
@@ -217,16 +351,28 @@ impl<'t> Reader<'t> {
             return;
         }
         let prose = block == Block::Paragraph && ends_sentence(&text) && !text.starts_with('|');
-        let line = self.text[..pieces[0].start].matches('\n').count() + 1;
+        let line = self.line_at(pieces[0].start);
         if line <= DATELINE_LINES && !prose {
             self.dateline(&text);
+            self.drop_masthead_lines(&mut pieces);
+            if pieces.is_empty() {
+                return;
+            }
         }
         if links >= 2 && link_chars as f64 >= LINK_DENSITY * chars as f64 {
             return; // navigation
         }
-        if !self.seen_passage && self.header_metadata(&pieces) {
+        if !self.seen_passage && (is_debris(&text) || self.header_metadata(&pieces)) {
             return;
         }
+        if block == Block::Paragraph {
+            if let Some(rows) = self.pipe_rows(&pieces) {
+                self.seen_passage = true;
+                self.units.extend(rows.into_iter().map(Unit::Paragraph));
+                return;
+            }
+        }
+        let text = self.pieces_text(&pieces);
         let single_line = !self.text[pieces[0].start..pieces[pieces.len() - 1].end].contains('\n');
         if block == Block::Paragraph && single_line && looks_like_heading(&text) && links == 0 {
             self.units.push(Unit::Heading { text });
@@ -237,7 +383,8 @@ impl<'t> Reader<'t> {
     }
 
     /// A dateline near the top (`…Updated April 9, 2026 (IF12106)`): the date under its key
-    /// (`updated`, `published`), unless the page gave that key already. The text stays a passage.
+    /// (`updated`, `published`), unless the page gave that key already. The text stays a
+    /// passage, unless it is the page's masthead (see [`Reader::drop_masthead_lines`]).
     fn dateline(&mut self, text: &str) {
         if let Some((key, date)) = find_dateline(text) {
             if !self.meta.contains_key(key) {
@@ -260,8 +407,14 @@ impl<'t> Reader<'t> {
         let pairs: Option<Vec<(String, String)>> = lines
             .iter()
             .map(|line| {
-                let rest = line.strip_prefix("**")?;
+                // `**Key:** value`, or a table row `| **Key:** | value |`.
+                let row = line.strip_prefix('|').map(str::trim_start);
+                let rest = row.unwrap_or(line).strip_prefix("**")?;
                 let (key, value) = rest.split_once(":**")?;
+                let value = match row {
+                    Some(_) => value.trim().strip_prefix('|')?.trim_end_matches('|'),
+                    None => value,
+                };
                 let value = value.trim();
                 (!key.is_empty() && !value.is_empty() && key.len() < 40)
                     .then(|| (key.trim().to_owned(), value.to_owned()))
@@ -461,17 +614,10 @@ mod tests {
         assert_eq!(meta["year"], 2026);
         assert_eq!(meta["publication_date"], "04/09/2026", "kept as printed");
         assert_eq!(meta["updated"], "2026-04-09");
-        // The dateline stays text.
-        assert_eq!(
-            texts(&c),
-            [
-                "ListenIran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106)",
-                "Iran has enriched uranium since 2006."
-            ]
-        );
-        assert_eq!(c.chunks[0].section, None);
-        assert_eq!(c.chunks[1].section.as_deref(), Some("Background"));
-        assert_eq!((c.chunks[0].line_start, c.chunks[0].line_end), (6, 6));
+        // The masthead the date came from (the title and its date, behind a glued `Listen`)
+        // is no passage.
+        assert_eq!(texts(&c), ["Iran has enriched uranium since 2006."]);
+        assert_eq!(c.chunks[0].section.as_deref(), Some("Background"));
 
         // Only the dateline: the update date is the date.
         let (_, meta) = read_default("# Ceasefire\n\n- [April 8, 2026 (IN12678 - Version: 1)](https://v)\n[Listen](https://r)U.S.-Iran CeasefireUpdated April 9, 2026 (IN12678)\n\nOn April 7, 2026, the two sides agreed, and the text was updated on May 1, 2026.\n");

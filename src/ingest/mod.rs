@@ -29,6 +29,16 @@ pub use sidecar::{MetadataTables, NamePattern};
 /// How much of a file is checked for NUL bytes to decide that it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
+/// The largest document read by default (a file, or a feed record's line): 64 MiB, hundreds of
+/// times the longest real document (a UN speech is under 150 kB, a report page about 1 MB),
+/// so that memory stays bounded whatever a file holds (`--max-document-mb`).
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+/// A compressed feed that inflates to more than this many times its own size, past the
+/// document limit, is a decompression bomb: it is read no further. Text feeds inflate 3 to 10
+/// times (the UN corpus: 3.1); deflate can reach about 1,000 (a run of one byte).
+pub const MAX_INFLATION: u64 = 100;
+
 /// The kinds of source dossier reads, from the file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -60,9 +70,18 @@ pub struct ReadOptions {
     pub name_pattern: Option<NamePattern>,
     /// The directories' metadata tables read so far in this run (see [`sidecar`]).
     pub metadata_tables: MetadataTables,
+    /// The largest file or feed record read, in bytes (`None`:
+    /// [`DEFAULT_MAX_DOCUMENT_BYTES`]); a larger one is skipped with [`SkipReason::TooLarge`].
+    pub max_document_bytes: Option<u64>,
 }
 
 impl ReadOptions {
+    /// The largest file or feed record read, in bytes.
+    pub fn max_document_bytes(&self) -> u64 {
+        self.max_document_bytes
+            .unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
+    }
+
     /// What, besides a source's bytes, decides how it is cut: documents indexed with other
     /// settings (or by an older chunker) are re-read even when their bytes are the same.
     fn fingerprint(&self) -> String {
@@ -129,6 +148,13 @@ pub enum SkipReason {
     },
     /// A directory entry that could not be listed.
     Walk(String),
+    /// A file or a feed record over the document size limit, or a compressed feed that
+    /// inflates past its limit (see [`ReadOptions::max_document_bytes`], [`MAX_INFLATION`]).
+    TooLarge {
+        /// The feed line, for a record.
+        line: Option<u64>,
+        message: String,
+    },
 }
 
 impl SkipReason {
@@ -163,6 +189,7 @@ impl SkipReason {
             SkipReason::Metadata => "metadata",
             SkipReason::Duplicate { .. } => "duplicate id",
             SkipReason::Walk(_) => "unlistable",
+            SkipReason::TooLarge { .. } => "too large",
         }
     }
 }
@@ -195,6 +222,14 @@ impl fmt::Display for SkipReason {
                 )
             }
             SkipReason::Walk(e) => write!(f, "cannot list directory entry: {e}"),
+            SkipReason::TooLarge {
+                line: Some(line),
+                message,
+            } => write!(f, "line {line}: {message}"),
+            SkipReason::TooLarge {
+                line: None,
+                message,
+            } => write!(f, "{message}"),
         }
     }
 }
@@ -336,8 +371,10 @@ pub fn read_source<E>(
             reason,
         })
     };
-    let bytes = match std::fs::read(&source.path) {
-        Ok(bytes) => bytes,
+    let limit = options.max_document_bytes();
+    let bytes = match read_at_most(&source.path, limit) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return sink(skip(too_large(None, "the file", limit))),
         Err(e) => return sink(skip(SkipReason::Unreadable(e.kind().to_string()))),
     };
     let beside = sidecar::for_file(
@@ -368,6 +405,36 @@ pub fn read_source<E>(
             sink(Item::Document(Box::new(doc)))
         }
         Err(reason) => sink(skip(reason)),
+    }
+}
+
+/// The bytes of a file, or `None` when it holds more than `limit` (only `limit` + 1 bytes are
+/// ever read, so a file of any size costs bounded memory).
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > limit {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// The skip of a file or record (`what`) over the document size limit.
+fn too_large(line: Option<u64>, what: &str, limit: u64) -> SkipReason {
+    SkipReason::TooLarge {
+        line,
+        message: format!(
+            "{what} is larger than the limit of {} per document; skipped (raise it with \
+             --max-document-mb)",
+            if limit.is_multiple_of(1 << 20) {
+                format!("{} MiB", limit >> 20)
+            } else {
+                format!("{limit} bytes")
+            }
+        ),
     }
 }
 
@@ -696,5 +763,35 @@ mod tests {
         assert_eq!(doc.passages.len(), 2);
         assert_eq!(doc.passages[1].passage_id, "notes/brief.txt#2");
         assert_eq!(doc.passages[1].line_start, 3);
+    }
+
+    /// A file over the document limit is skipped, unread: bounded memory for a file of any
+    /// size.
+    #[test]
+    fn files_over_the_limit_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(&path, "Sanctions. ".repeat(200)).unwrap();
+        let source = SourceFile {
+            path,
+            format: Format::Text,
+        };
+        let small = ReadOptions {
+            max_document_bytes: Some(1 << 10),
+            ..ReadOptions::default()
+        };
+        let items = read_all(&source, &small);
+        let [Item::Skip(skip)] = items.as_slice() else {
+            panic!("{items:?}")
+        };
+        assert_eq!(skip.reason.kind(), "too large");
+        assert!(skip.reason.is_error());
+        assert_eq!(
+            skip.reason.to_string(),
+            "the file is larger than the limit of 1024 bytes per document; skipped (raise it \
+             with --max-document-mb)"
+        );
+        let items = read_all(&source, &ReadOptions::default());
+        assert!(matches!(items.as_slice(), [Item::Document(_)]));
     }
 }

@@ -48,10 +48,23 @@ pub fn write_batch<W: Write>(
     format: BatchFormat,
     unit: TrecUnit,
 ) -> io::Result<()> {
+    write_batch_part(out, results, format, unit, true)
+}
+
+/// Writes `results` in `format` as one part of a longer output written part by part (a
+/// streamed batch run): the CSV and TSV header row only with the `first` part. A Markdown
+/// report is written whole, with its header, whatever `first` says.
+pub fn write_batch_part<W: Write>(
+    out: &mut W,
+    results: &[BatchResult],
+    format: BatchFormat,
+    unit: TrecUnit,
+    first: bool,
+) -> io::Result<()> {
     match format {
         BatchFormat::Jsonl => write_jsonl(out, results),
-        BatchFormat::Csv => write_delimited(out, results, b','),
-        BatchFormat::Tsv => write_delimited(out, results, b'\t'),
+        BatchFormat::Csv => write_delimited(out, results, b',', first),
+        BatchFormat::Tsv => write_delimited(out, results, b'\t', first),
         BatchFormat::Trec => write_trec(out, results, unit),
         BatchFormat::Markdown => write_markdown_report(out, results, &ReportHeader::default()),
     }
@@ -113,12 +126,15 @@ fn write_delimited<W: Write>(
     out: &mut W,
     results: &[BatchResult],
     delimiter: u8,
+    header: bool,
 ) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
-    w.write_record(COLUMNS)?;
+    if header {
+        w.write_record(COLUMNS)?;
+    }
     let opt = |v: Option<String>| v.unwrap_or_default();
     for r in results {
         let Ok(res) = &r.outcome else { continue };

@@ -20,6 +20,16 @@
 
 use std::fmt;
 
+/// The most words (whitespace-separated pieces, quoted ones included) a query may have: a
+/// longer one is an error rather than a search that takes minutes and gigabytes (a question or
+/// a test collection's topic has tens of words; `quote` and `similar` use at most 25).
+pub const MAX_QUERY_WORDS: usize = 1_000;
+
+/// How deeply parentheses (and the `=`/`field:` prefixes, which nest the same way) may nest:
+/// the parser and every walk over the query recurse, so a hostile query of 100,000 `(` must be
+/// an error, not a stack overflow.
+pub const MAX_NESTING: usize = 100;
+
 /// Fields a query word can be restricted to with `field:`.
 pub const QUERY_FIELDS: &[&str] = &["title", "section", "text", "body"];
 
@@ -287,8 +297,30 @@ fn split_field(word: &str) -> Option<(&str, &str)> {
     is_name.then_some((name, rest))
 }
 
+/// An error when `input` has more than [`MAX_QUERY_WORDS`] words, at the first word too many.
+fn check_length(input: &str) -> Result<(), QueryError> {
+    let mut words = 0;
+    let mut in_word = false;
+    for (column, c) in input.chars().enumerate() {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > MAX_QUERY_WORDS {
+                return Err(QueryError::new(
+                    column + 1,
+                    format!("the query is too long: at most {MAX_QUERY_WORDS} words"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<QueryExpr, QueryError> {
+    check_length(input)?;
     let toks = lex(input)?;
     if toks.is_empty() {
         return Err(QueryError::new(1, "empty query: give at least one word"));
@@ -297,6 +329,7 @@ pub fn parse(input: &str) -> Result<QueryExpr, QueryError> {
         toks,
         pos: 0,
         end_column: input.chars().count() + 1,
+        depth: 0,
     };
     let expr = p.conjunction()?;
     if let Some((column, tok)) = p.toks.get(p.pos) {
@@ -314,6 +347,8 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     end_column: usize,
+    /// How many [`Parser::primary`] calls are open (each `(`, `=` and `field:` opens one).
+    depth: usize,
 }
 
 impl Parser {
@@ -409,7 +444,21 @@ impl Parser {
         })
     }
 
+    /// One term, counting how deeply terms nest (see [`MAX_NESTING`]).
     fn primary(&mut self, scope: Scope) -> Result<QueryExpr, QueryError> {
+        if self.depth >= MAX_NESTING {
+            return Err(QueryError::new(
+                self.column(),
+                format!("the query nests too deeply: at most {MAX_NESTING} levels of parentheses"),
+            ));
+        }
+        self.depth += 1;
+        let term = self.term(scope);
+        self.depth -= 1;
+        term
+    }
+
+    fn term(&mut self, scope: Scope) -> Result<QueryExpr, QueryError> {
         let column = self.column();
         let Some(tok) = self.peek().cloned() else {
             return Err(QueryError::new(
@@ -585,6 +634,7 @@ fn word_leaf(word: &str, scope: Scope, column: usize) -> Result<Leaf, QueryError
 /// Reads a query as plain words, without any syntax: every whitespace-separated word is a word
 /// (`NOT`, `-`, quotes and `*` are just characters the analyzer drops).
 pub fn parse_plain(input: &str) -> Result<QueryExpr, QueryError> {
+    check_length(input)?;
     let mut clauses = Vec::new();
     let mut column = 1;
     let mut rest = input;
@@ -863,5 +913,38 @@ mod tests {
             parse("note: sanctions").unwrap(),
             QueryExpr::And { .. }
         ));
+    }
+
+    /// A hostile query is an error with a column, never a stack overflow or a search that
+    /// runs for minutes: deep parentheses (and `=`, which nests the same way), too many words.
+    #[test]
+    fn deep_nesting_and_long_queries_are_errors_with_a_column() {
+        let deep = format!("{}iran{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(e.column, MAX_NESTING + 1, "{e}");
+        assert!(e.message.contains("nests too deeply"), "{e}");
+        let ok = format!(
+            "{}iran{}",
+            "(".repeat(MAX_NESTING - 1),
+            ")".repeat(MAX_NESTING - 1)
+        );
+        assert!(parse(&ok).is_ok());
+        let negated = format!("title:({}iran{})", "-(".repeat(50_000), ")".repeat(50_001));
+        assert!(parse(&negated)
+            .unwrap_err()
+            .message
+            .contains("nests too deeply"));
+        let exact = format!("{}iran", "=".repeat(100_000));
+        assert!(parse(&exact)
+            .unwrap_err()
+            .message
+            .contains("nests too deeply"));
+
+        let long = "sanctions ".repeat(MAX_QUERY_WORDS + 1);
+        for e in [parse(&long).unwrap_err(), parse_plain(&long).unwrap_err()] {
+            assert_eq!(e.column, MAX_QUERY_WORDS * 10 + 1, "{e}");
+            assert!(e.message.contains("too long"), "{e}");
+        }
+        assert!(parse(&"sanctions ".repeat(MAX_QUERY_WORDS)).is_ok());
     }
 }

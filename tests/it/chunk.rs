@@ -143,3 +143,83 @@ fn long_paragraphs_are_split_into_parts_that_search_and_show_cite() {
     assert_eq!(shown["before"][0]["part"], 1);
     assert_eq!(shown["before"][0]["paragraph"], part.paragraph);
 }
+
+/// The passages a Markdown fixture is read into.
+fn markdown_passages(path: &str) -> dossier::model::Document {
+    let bytes = std::fs::read(root().join(path)).unwrap();
+    dossier::ingest::document_from_bytes(
+        Path::new(path),
+        dossier::ingest::Format::Markdown,
+        &bytes,
+        &Default::default(),
+    )
+    .unwrap()
+    .0
+}
+
+/// The CRS pages' footnotes are a pipe table with no delimiter row (`| 1. | United Nations…`):
+/// each row is a passage of its own, its cells without the pipes, cited on its line. They came
+/// out as one raw run of rows, cut into parts.
+#[test]
+fn pipe_tables_without_a_delimiter_row_give_a_passage_per_row() {
+    let path = "fixtures/markdown/crs-R48903-excerpt.md";
+    let doc = markdown_passages(path);
+    let notes: Vec<_> = doc
+        .passages
+        .iter()
+        .filter(|p| p.section.as_deref() == Some("Footnotes"))
+        .collect();
+    assert_eq!(notes.len(), 5, "{notes:#?}");
+    assert!(notes[0].text.starts_with(
+        "1. United Nations Conference on Trade and Development (UNCTAD), \"Strait of Hormuz"
+    ));
+    for (i, note) in notes.iter().enumerate() {
+        assert!(
+            note.text.starts_with(&format!("{}. ", i + 1)),
+            "{}",
+            note.text
+        );
+        assert!(!note.text.contains('|'), "{}", note.text);
+        assert_eq!(note.line_start, note.line_end);
+        assert!(note.reference, "footnotes are reference matter");
+    }
+    assert!(doc.passages.iter().all(|p| !p.text.starts_with('|')));
+    let engine = ingest_in_ram(&paths(&["fixtures/markdown"]), &IngestOptions::default()).0;
+    for hit in search(&engine, "UNCTAD OR Beckman OR UKMTO").hits {
+        assert_citation_exact(root(), &hit);
+    }
+}
+
+/// A converted report page prints its title with the date glued to it, behind a glued
+/// `[Listen](…)` link: `ListenIran and Nuclear Weapons ProductionUpdated April 9, 2026
+/// (IF12106)` was a passage. The date is still read; the line is not text. The page header's
+/// key-value table (`| **Author:** | Kerr, Paul K.`) is metadata, like the `**Key:** value`
+/// header above it, and its "Hide Overview" toggle is interface debris.
+#[test]
+fn a_report_pages_masthead_and_header_table_are_not_passages() {
+    let doc = markdown_passages("fixtures/markdown/crs-IF12106-excerpt.md");
+    let texts: Vec<&str> = doc.passages.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts.len(), 1, "{texts:#?}");
+    assert!(texts[0].starts_with("Iran's nuclear program has for decades"));
+    assert_eq!(doc.passages[0].section.as_deref(), Some("Background"));
+    assert_eq!(doc.meta["date"], "2026-04-09");
+    assert_eq!(doc.meta["updated"], "2026-04-09");
+    assert_eq!(doc.meta["crs_product_type"], "In Focus");
+    assert_eq!(doc.meta["author"], "Kerr, Paul K.");
+
+    // The other shape: the masthead without `Listen`, and a date with no `Updated`.
+    let doc = markdown_passages("fixtures/markdown/crs-R48903-excerpt.md");
+    assert!(
+        doc.passages
+            .iter()
+            .all(|p| !p.text.contains("ShippersApril 10, 2026")),
+        "{:#?}",
+        doc.passages
+    );
+    // The version list item the IN12678 page runs its masthead into keeps its own text only.
+    let doc = markdown_passages("fixtures/articles/crs-IN12678-us-iran-ceasefire.md");
+    assert!(doc
+        .passages
+        .iter()
+        .all(|p| !p.text.contains("Listen") && !p.text.contains("CongressUpdated")));
+}

@@ -25,6 +25,7 @@ mod copies_score;
 mod crash;
 mod errors;
 mod eval;
+mod fuzz;
 mod group;
 mod http_abuse;
 mod ingest;

@@ -55,7 +55,8 @@ fn footnotes_and_link_runs_rank_below_the_text_they_support() {
         .iter()
         .map(|h| (h.section.as_deref(), &h.text[..20]))
         .collect();
-    assert_eq!(json.hits.len(), 4, "{order:?}");
+    // Each footnote (a row of the pipe table) is a passage of its own.
+    assert_eq!(json.hits.len(), 7, "{order:?}");
     // The two paragraphs of text first, then the footnotes and the page of links.
     assert_eq!(
         json.hits[0].section.as_deref(),
@@ -85,7 +86,7 @@ fn footnotes_and_link_runs_rank_below_the_text_they_support() {
     assert_eq!(
         text.matches("scaled × 0.30: reference matter (footnotes, a reference list, links)")
             .count(),
-        2,
+        5,
         "{text}"
     );
 }

@@ -371,6 +371,40 @@ pub fn find_dateline(text: &str) -> Option<(&'static str, crate::model::Date)> {
     })
 }
 
+/// The masthead a converted report page prints above its text: the document's `title` with
+/// its date glued to it, an optional dateline marker between them and the report's number in
+/// parentheses after it (`Iran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106)`,
+/// `The Strait of Hormuz in Brief: …ShippersApril 10, 2026 (R48903)`). Case, apostrophes and
+/// spaces do not matter; anything else after the date does (then the line is text).
+pub fn is_masthead(line: &str, title: &str) -> bool {
+    fn fold(text: &str) -> String {
+        let text = text.replace(['’', '‘'], "'");
+        crate::model::normalize_whitespace(&text).to_lowercase()
+    }
+    let (line, title) = (fold(line), fold(title));
+    if title.is_empty() {
+        return false;
+    }
+    let Some(rest) = line.strip_prefix(&title) else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let rest = DATELINE_MARKERS
+        .iter()
+        .find_map(|(marker, _)| rest.strip_prefix(marker))
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+    let Some((_, used)) = crate::model::Period::parse_prefix(rest) else {
+        return false;
+    };
+    let after = rest[used..].trim();
+    after.is_empty()
+        || (after.starts_with('(')
+            && after.ends_with(')')
+            && after.len() <= 40
+            && !after[1..after.len() - 1].contains(['(', ')']))
+}
+
 /// A date (a day or a month) at byte `at` of `text`, after an optional `on`, colon or spaces.
 fn dated_at(text: &str, at: usize) -> Option<crate::model::Date> {
     use crate::model::{Period, Precision};
@@ -409,6 +443,30 @@ pub fn is_title_like(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mastheads_are_the_title_with_its_date() {
+        let title = "Iran and Nuclear Weapons Production";
+        for line in [
+            "Iran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106)",
+            "Iran and Nuclear Weapons Production Updated: April 9, 2026",
+            "IRAN AND NUCLEAR WEAPONS PRODUCTIONApril 9, 2026             (IF12106)",
+        ] {
+            assert!(is_masthead(line, title), "{line:?}");
+        }
+        assert!(is_masthead(
+            "Russia's Nuclear WeaponsUpdated April 22, 2026 (IF12672)",
+            "Russia’s Nuclear Weapons"
+        ));
+        for line in [
+            "Iran and Nuclear Weapons Production",
+            "Iran and Nuclear Weapons Production began in April 9, 2026.",
+            "Iran and Nuclear Weapons ProductionUpdated April 9, 2026 (IF12106) and more",
+            "Iran and Nuclear Weapons ProductionUpdated in 2026",
+        ] {
+            assert!(!is_masthead(line, title), "{line:?}");
+        }
+    }
 
     #[test]
     fn headings_need_the_shape_of_a_heading() {

@@ -25,13 +25,13 @@ pub mod reference;
 
 use super::debris::{self, is_debris};
 use crate::model::normalize_whitespace;
-pub use heading::{find_dateline, is_title_like, looks_like_heading};
+pub use heading::{find_dateline, is_masthead, is_title_like, looks_like_heading};
 pub use layout::Layout;
 use paragraph::{join, paragraph_number, source_range, split_parts, Vocabulary};
 
 /// Bumped whenever a change to the chunker can cut the same file differently: documents indexed
 /// by an older chunker are then re-indexed by the next ingest even though their bytes are the same.
-pub const CHUNKER_VERSION: u32 = 6;
+pub const CHUNKER_VERSION: u32 = 7;
 
 /// Default longest passage, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 1500;
@@ -312,7 +312,7 @@ pub fn assemble(
         let parts = split_parts(&joined.text, options.max_chars);
         let split = parts.len() > 1;
         for (i, (start, end)) in parts.into_iter().enumerate() {
-            let (byte_start, byte_end) = source_range(&joined, start, end);
+            let (byte_start, byte_end) = source_range(text, &joined, start, end);
             let text = &joined.text[start..end];
             chunks.push(Chunk {
                 reference: reference::is_reference(section.as_deref(), text),
@@ -321,7 +321,7 @@ pub fn assemble(
                 part: split.then_some(i as u32 + 1),
                 source_paragraph: source_paragraph.clone(),
                 line_start: line_of(byte_start),
-                line_end: line_of(byte_end - 1),
+                line_end: line_of(byte_end.saturating_sub(1).max(byte_start)),
                 byte_start: byte_start as u64,
                 byte_end: byte_end as u64,
                 text: text.to_owned(),

@@ -127,7 +127,8 @@ pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabular
             let plain = !trimmed.contains("  ")
                 && !trimmed
                     .bytes()
-                    .any(|b| b != b' ' && b.is_ascii_whitespace())
+                    // Not `is_ascii_whitespace`, which leaves out the vertical tab.
+                    .any(|b| b != b' ' && b < 0x80 && char::from(b).is_whitespace())
                 && (trimmed.is_ascii() || !trimmed.chars().any(|c| c != ' ' && c.is_whitespace()));
             if plain {
                 let lead = slice.len() - slice.trim_start().len();
@@ -220,6 +221,9 @@ pub(super) fn join(source: &str, pieces: &[Piece], vocabulary: Option<&Vocabular
     joined
 }
 
+/// Characters a mended line-end hyphen can be (they are in the source, not in the text).
+const HYPHENS_MENDED: &[char] = &['-', '\u{ad}', '‐', '‑'];
+
 /// Byte ranges of the whitespace-separated words of `text`.
 fn word_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let base = text.as_ptr() as usize;
@@ -263,7 +267,12 @@ pub(super) fn split_parts(text: &str, max_chars: usize) -> Vec<(usize, usize)> {
 }
 
 /// The source byte range behind the text range `start..end` of `joined`.
-pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize, usize) {
+pub(super) fn source_range(
+    source: &str,
+    joined: &Joined,
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
     if let Some(at) = joined.verbatim_at {
         return (at + start, at + end);
     }
@@ -278,7 +287,44 @@ pub(super) fn source_range(joined: &Joined, start: usize, end: usize) -> (usize,
         .rev()
         .find(|w| w.text_start < end)
         .expect("a non-empty part has words");
-    (first.src_start, last.src_end)
+    // A part can start or end inside a word, where a sentence ends with no space after it
+    // (`useful?Iran`): the citation then cuts the word too, where the source has that piece
+    // of the word as it is (and not only after a mended hyphen or a decoded entity), so that
+    // parts never overlap.
+    // Inside a word, the cut is found in the word's source bytes by walking both: the source
+    // has the word's characters, with line breaks, indentation and a mended hyphen between
+    // them; where they part otherwise (a decoded entity) the cut falls back to the whole word.
+    let cut = |w: &WordSpan, at: usize| -> Option<usize> {
+        let word = joined.text.get(w.text_start..w.text_end)?;
+        let src = source.get(w.src_start..w.src_end)?;
+        let mut src_chars = src.char_indices().peekable();
+        for (i, c) in word.char_indices() {
+            if w.text_start + i == at {
+                return src_chars.peek().map(|&(j, _)| w.src_start + j);
+            }
+            loop {
+                let (_, s) = src_chars.next()?;
+                if s == c {
+                    break;
+                }
+                if !(s.is_whitespace() || HYPHENS_MENDED.contains(&s)) {
+                    return None;
+                }
+            }
+        }
+        None
+    };
+    let src_start = if start > first.text_start {
+        cut(first, start).unwrap_or(first.src_start)
+    } else {
+        first.src_start
+    };
+    let src_end = if end < last.text_end {
+        cut(last, end).unwrap_or(last.src_end)
+    } else {
+        last.src_end
+    };
+    (src_start, src_end)
 }
 
 #[cfg(test)]
@@ -338,7 +384,7 @@ mod tests {
         let w = j.words[1];
         assert_eq!(&j.text[w.text_start..w.text_end], "international");
         assert_eq!(&text[w.src_start..w.src_end], "inter-\nnational");
-        assert_eq!(source_range(&j, 4, j.text.len()), (4, text.len()));
+        assert_eq!(source_range(text, &j, 4, j.text.len()), (4, text.len()));
     }
 
     #[test]

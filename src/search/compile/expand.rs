@@ -39,6 +39,17 @@ pub trait TermStats {
         prefix: Option<&str>,
         accept: &dyn Fn(&str) -> bool,
     ) -> Vec<(String, u64)>;
+
+    /// The indexed terms of `field` within `distance` edits of `word` (a swap of two
+    /// neighbouring letters is one edit; see [`edit_distance`]), with the passages holding
+    /// each. By default a scan of every term; an index answers it from its term dictionary
+    /// with an automaton instead, so that `~2` on every word of a long query stays fast.
+    fn near_terms(&self, field: FieldKind, word: &str, distance: u8) -> Vec<(String, u64)> {
+        let max = usize::from(distance);
+        self.scan_terms(field, None, &|term| {
+            term.len().abs_diff(word.len()) <= 4 * max && edit_distance(term, word) <= max
+        })
+    }
 }
 
 impl<T: TermStats + ?Sized> TermStats for &T {
@@ -58,6 +69,9 @@ impl<T: TermStats + ?Sized> TermStats for &T {
         accept: &dyn Fn(&str) -> bool,
     ) -> Vec<(String, u64)> {
         (**self).scan_terms(field, prefix, accept)
+    }
+    fn near_terms(&self, field: FieldKind, word: &str, distance: u8) -> Vec<(String, u64)> {
+        (**self).near_terms(field, word, distance)
     }
 }
 
@@ -235,10 +249,7 @@ impl<'a, S: TermStats> Expander<'a, S> {
     /// empty list when none is.
     pub fn fuzzy(&mut self, word: &str, distance: u8) -> Option<Vec<Alternative>> {
         let exact = self.analyze(word).pop()?.exact;
-        let max = usize::from(distance);
-        let expansion = self.scan(Scope::Body, MAX_FUZZY_TERMS, None, &|term| {
-            term.len().abs_diff(exact.len()) <= max && edit_distance(term, &exact) <= max
-        });
+        let expansion = self.near(&exact, distance);
         if expansion.is_empty() {
             return Some(Vec::new());
         }
@@ -268,9 +279,7 @@ impl<'a, S: TermStats> Expander<'a, S> {
         }
         let max = if letters >= 6 { 2 } else { 1 };
         let exact = word.exact.clone();
-        let near = self.scan(Scope::Body, MAX_FUZZY_TERMS, None, &|term| {
-            term.len().abs_diff(exact.len()) <= max && edit_distance(term, &exact) <= max
-        });
+        let near = self.near(&exact, max as u8);
         // `near` is the most frequent first: the first at the fewest edits.
         let best = (1..=max).find_map(|d| {
             near.iter()
@@ -344,6 +353,20 @@ impl<'a, S: TermStats> Expander<'a, S> {
 
     /// The indexed words of the scope's fields for which `accept` holds, the most frequent
     /// first, at most `limit` of them. Acronym terms (capitals) are never expansions.
+    /// The [`MAX_FUZZY_TERMS`] most frequent indexed words of the passage text within
+    /// `distance` edits of `exact`.
+    fn near(&self, exact: &str, distance: u8) -> Vec<String> {
+        let mut terms: Vec<(String, u64)> = self
+            .stats
+            .near_terms(FieldKind::Body, exact, distance)
+            .into_iter()
+            .filter(|(term, _)| !term.bytes().any(|b| b.is_ascii_uppercase()))
+            .collect();
+        terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        terms.truncate(MAX_FUZZY_TERMS);
+        terms.into_iter().map(|(t, _)| t).collect()
+    }
+
     fn scan(
         &self,
         scope: Scope,

@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -198,6 +198,36 @@ impl TermStats for SearcherStats<'_> {
                 }
             }
         }
+        found
+    }
+
+    fn near_terms(&self, kind: FieldKind, word: &str, distance: u8) -> Vec<(String, u64)> {
+        let field = self.field(kind);
+        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+        let mut found = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
+            else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    found.push((term.to_owned(), u64::from(stream.value().doc_freq)));
+                }
+            }
+        }
+        // Terms found in several segments count once, with all their passages.
+        found.sort();
+        found.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 += b.1;
+            }
+            same
+        });
         found
     }
 }
