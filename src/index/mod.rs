@@ -489,8 +489,7 @@ impl DossierIndex {
     /// An index in memory, for tests and experiments.
     pub fn create_in_ram() -> DossierIndex {
         let (schema, _) = Fields::build();
-        Self::from_index(Index::create_in_ram(schema), None)
-        .expect("a fresh schema is compatible")
+        Self::from_index(Index::create_in_ram(schema), None).expect("a fresh schema is compatible")
     }
 
     fn from_index(index: Index, dir: Option<PathBuf>) -> Result<DossierIndex, IndexError> {

@@ -744,4 +744,22 @@ fn found_by_fuzzing() {
     // passage's last line was computed from byte -1 (an overflow).
     let doc = document(Format::Html, "&").unwrap();
     passages_in_bounds("&", &doc).unwrap();
+
+    // A word and an excluded phrase: tantivy's phrase scorer asserted (in debug builds) that
+    // the exclusion never sought it backwards. The exclusion now seeks forward only, and what
+    // it leaves out is what the phrase matches.
+    let index = commentary_index();
+    let session = dossier::search::SearchSession::new(&index).unwrap();
+    let count = |q: &str| {
+        session
+            .search(&SearchRequest::new(q, 1000))
+            .unwrap()
+            .total_hits
+    };
+    count("Iran\t-snap…snap ");
+    let all = count("Iran");
+    let phrase = count("Iran \"snap back\"");
+    let without = count("Iran -\"snap back\"");
+    assert!(phrase > 0, "the fixtures say `snap back` beside Iran");
+    assert_eq!(without, all - phrase);
 }

@@ -142,3 +142,65 @@ impl Scorer for AdjustedScorer {
         score * passage_factor(reference, text_matched)
     }
 }
+
+/// An excluded part of a query (`-"snap back"`). tantivy 0.27's phrase scorer asserts, in debug
+/// builds, that an exclusion never seeks it below its current document, which the exclusion's
+/// "danger zone" seeks do (tantivy #2811); behind this wrapper the exclusion seeks the plain way
+/// (`seek` only forward), which is correct for every scorer.
+#[derive(Debug)]
+pub struct Excluded(pub Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Excluded {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExcludedWeight(Box<dyn Weight>);
+
+impl Weight for ExcludedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(PlainSeek(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// A scorer with the default `seek_danger` (a plain forward `seek`).
+struct PlainSeek(Box<dyn Scorer>);
+
+impl DocSet for PlainSeek {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for PlainSeek {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}

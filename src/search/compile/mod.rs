@@ -357,6 +357,11 @@ impl<'a> Compiler<'a> {
                     let Some(q) = self.expr(clause, MatchMode::All, negated || excluded)? else {
                         continue;
                     };
+                    let q: Box<dyn Query> = if excluded {
+                        Box::new(adjust::Excluded(q))
+                    } else {
+                        q
+                    };
                     // Filters stay required in the any-word fallback.
                     let is_filter = matches!(
                         clause,
