@@ -361,6 +361,13 @@ pub struct IngestArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How files are read into passages (shared by `ingest` and `chunk`).
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
     /// Split paragraphs longer than this many characters at sentence boundaries
     #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
     pub max_passage_chars: usize,
@@ -446,22 +453,8 @@ pub struct ChunkArgs {
     #[arg(long, value_enum, default_value_t = ChunkFormat::Text)]
     pub format: ChunkFormat,
 
-    /// Split paragraphs longer than this many characters at sentence boundaries
-    #[arg(long, default_value_t = dossier::ingest::chunk::DEFAULT_MAX_CHARS, value_name = "N")]
-    pub max_passage_chars: usize,
-
-    /// Skip files and feed records larger than this many MiB (and stop reading a compressed
-    /// feed that inflates to more than 100 times its size past it)
-    #[arg(
-        long,
-        default_value_t = dossier::ingest::DEFAULT_MAX_DOCUMENT_BYTES >> 20,
-        value_name = "MB",
-        value_parser = clap::value_parser!(u64).range(1..)
-    )]
-    pub max_document_mb: u64,
-
     #[command(flatten)]
-    pub fields: FieldArgs,
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use super::{read_options, Status};
 use crate::cli::{ChunkArgs, ChunkFormat};
 
 pub fn run(args: &ChunkArgs) -> anyhow::Result<Status> {
-    let options = read_options(args.max_passage_chars, args.max_document_mb, &args.fields)?;
+    let options = read_options(&args.read)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut skips = Vec::new();

@@ -15,7 +15,7 @@ use crate::cli::{IngestArgs, RemoveArgs};
 
 pub fn run(location: &IndexLocation, args: &IngestArgs) -> anyhow::Result<Status> {
     let options = IngestOptions {
-        read: read_options(args.max_passage_chars, args.max_document_mb, &args.fields)?,
+        read: read_options(&args.read)?,
         rebuild: args.rebuild,
         prune: args.prune,
         wait: args.wait.timeout(),

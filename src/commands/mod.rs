@@ -22,7 +22,7 @@ use dossier::ingest::{ChunkOptions, FieldNames, ReadOptions};
 use dossier::output::batch::ReportHeader;
 use dossier::search::{AliasTable, Filter, Forms, MatchMode, SearchOptions, Syntax};
 
-use crate::cli::{ColorChoice, FieldArgs, FilterArgs, MatchArgs, MatchChoice};
+use crate::cli::{ColorChoice, FilterArgs, MatchArgs, MatchChoice, ReadArgs};
 
 /// Exit statuses, as grep: 0 results, 1 no results, 2 error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,11 +133,8 @@ pub fn report_header(location: &IndexLocation, filters: &FilterArgs) -> ReportHe
 }
 
 /// Reader settings from the command line (shared by `ingest` and `chunk`).
-pub fn read_options(
-    max_passage_chars: usize,
-    max_document_mb: u64,
-    fields: &FieldArgs,
-) -> anyhow::Result<ReadOptions> {
+pub fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
+    let fields = &read.fields;
     let name_pattern = fields
         .meta_from_name
         .as_deref()
@@ -146,7 +143,7 @@ pub fn read_options(
         .map_err(|e| anyhow::anyhow!("--meta-from-name: {e}"))?;
     Ok(ReadOptions {
         chunk: ChunkOptions {
-            max_chars: max_passage_chars,
+            max_chars: read.max_passage_chars,
         },
         fields: FieldNames {
             text: fields.text_field.clone(),
@@ -155,7 +152,7 @@ pub fn read_options(
             date: fields.date_field.clone(),
         },
         name_pattern,
-        max_document_bytes: Some(max_document_mb.saturating_mul(1 << 20)),
+        max_document_bytes: Some(read.max_document_mb.saturating_mul(1 << 20)),
         ..ReadOptions::default()
     })
 }
