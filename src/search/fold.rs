@@ -15,7 +15,7 @@ use tantivy::query::{BooleanQuery, Occur, TermSetQuery};
 use tantivy::{DocAddress, Term};
 
 use super::SearchSession;
-use super::{Hit, MatchMode, QueryExpr, Ranked, SearchError, SearchOptions, SearchRequest};
+use super::{Hit, MatchMode, QueryExpr, Ranked, SearchError, SearchRequest};
 use crate::index::analyzer::WordAnalyzer;
 use crate::index::copies::Member;
 use crate::index::{BucketField, BucketKey};
@@ -65,16 +65,7 @@ impl SearchSession<'_> {
                 break folded;
             }
             fetch = (fetch * 4).min(MAX_FETCH);
-            let page = SearchRequest {
-                limit: fetch,
-                offset: 0,
-                options: SearchOptions {
-                    count: false,
-                    ..request.options
-                },
-                ..request.clone()
-            };
-            let Some(more) = self.rank(&page, expr, mode)? else {
+            let Some(more) = self.rank(&request.first(fetch), expr, mode)? else {
                 return Ok(Vec::new());
             };
             fetched = more.top;

@@ -56,6 +56,22 @@ impl SearchRequest {
     }
 }
 
+impl SearchRequest {
+    /// The first `fetch` passages of this request's ranking, uncounted: what grouping and
+    /// folding look through to fill a page.
+    fn first(&self, fetch: usize) -> SearchRequest {
+        SearchRequest {
+            limit: fetch,
+            offset: 0,
+            options: SearchOptions {
+                count: false,
+                ..self.options
+            },
+            ..self.clone()
+        }
+    }
+}
+
 /// How the query text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Syntax {
@@ -518,16 +534,7 @@ impl<'i> SearchSession<'i> {
         let wanted = request.offset + request.limit;
         let mut fetch = (wanted * (size + 1) * 4).clamp(100, 100_000);
         let (top, doc_ids) = loop {
-            let page = SearchRequest {
-                limit: fetch,
-                offset: 0,
-                options: SearchOptions {
-                    count: false,
-                    ..request.options
-                },
-                ..request.clone()
-            };
-            let Some(fetched) = self.rank(&page, expr, mode)? else {
+            let Some(fetched) = self.rank(&request.first(fetch), expr, mode)? else {
                 return Ok((Vec::new(), 0));
             };
             let fetched_all = fetched.top.len() < fetch;

@@ -97,16 +97,7 @@ fn a_damaged_or_foreign_index_says_to_rebuild_it_for_every_command_and_rebuild_r
         let fix = "rebuild it with `dossier ingest --rebuild PATH... --index idx`";
         let doc = corpus.files()[0].to_string_lossy().into_owned();
         let first = format!("{doc}#1");
-        for args in [
-            vec!["search", corpus.marker],
-            vec!["show", &first],
-            vec!["stats"],
-            vec!["ingest", "docs"],
-            vec!["remove", &doc],
-            vec!["serve", "--addr", "127.0.0.1:0"],
-        ] {
-            let mut args = args.clone();
-            args.extend(["--index", "idx"]);
+        for args in every_command(corpus.marker, &first, &doc) {
             let out = env.run(&args);
             assert_error(&out, says, fix, &format!("{kind}: {}", args[0]));
         }
@@ -118,6 +109,23 @@ fn a_damaged_or_foreign_index_says_to_rebuild_it_for_every_command_and_rebuild_r
             "{kind}"
         );
     }
+}
+
+/// Every command that opens the index, on `idx`: a search for `marker`, `show` of passage
+/// `first`, `stats`, an ingest, the removal of document `doc`, and `serve`.
+fn every_command<'a>(marker: &'a str, first: &'a str, doc: &'a str) -> [Vec<&'a str>; 6] {
+    [
+        vec!["search", marker],
+        vec!["show", first],
+        vec!["stats"],
+        vec!["ingest", "docs"],
+        vec!["remove", doc],
+        vec!["serve", "--addr", "127.0.0.1:0"],
+    ]
+    .map(|mut args| {
+        args.extend(["--index", "idx"]);
+        args
+    })
 }
 
 fn is_root() -> bool {
@@ -195,16 +203,7 @@ fn an_unreadable_index_says_so_and_how_to_get_access_for_every_command() {
     // The directory itself, then only its files.
     for (dir_mode, file_mode) in [(0o000, 0o644), (0o755, 0o000)] {
         chmod_tree(&index, dir_mode, file_mode);
-        for args in [
-            vec!["search", corpus.marker],
-            vec!["show", &first],
-            vec!["stats"],
-            vec!["ingest", "docs"],
-            vec!["remove", &doc],
-            vec!["serve", "--addr", "127.0.0.1:0"],
-        ] {
-            let mut args = args.clone();
-            args.extend(["--index", "idx"]);
+        for args in every_command(corpus.marker, &first, &doc) {
             let out = unprivileged(&env, &args).output().unwrap();
             assert_error(
                 &out,

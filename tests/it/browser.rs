@@ -8,14 +8,13 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dossier::engine::{Engine, IndexLocation, IngestOptions};
-use dossier::server::{self, ServerConfig};
+use dossier::server::ServerConfig;
 use serde_json::{json, Value};
 
-use crate::common::{paths, TestEnv};
+use crate::common::{self, paths, TestEnv};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -228,24 +227,7 @@ fn start_server(env: &TestEnv) -> String {
         &mut (),
     )
     .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let config = ServerConfig::default();
-            let app = server::router(Arc::new(engine), &config);
-            server::serve(listener, app, &config, std::future::pending())
-                .await
-                .unwrap();
-        });
-    });
+    let addr = common::serve_in_process(engine, ServerConfig::default());
     format!("http://{addr}")
 }
 

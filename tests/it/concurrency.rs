@@ -101,22 +101,6 @@ fn a_second_writer_is_refused_at_once_or_waits_with_wait() {
     assert!(contents(&env.path("idx")).unwrap() == corpus.expected());
 }
 
-/// `dossier serve` on the env's index: the child and its address.
-fn serve(env: &TestEnv) -> (Child, String) {
-    let mut child = env
-        .command(&["serve", "--index", "idx", "--addr", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("dossier: listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_owned();
-    (child, url)
-}
-
 #[test]
 fn searches_serve_and_watch_keep_answering_during_an_ingest_and_see_only_commits() {
     let (env, mut corpus, docs) = indexed(150);
@@ -126,7 +110,7 @@ fn searches_serve_and_watch_keep_answering_during_an_ingest_and_see_only_commits
     let new = total(&corpus.expected()) as u64;
     assert_ne!(old, new);
     std::fs::write(env.path("watch.txt"), format!("{}\n", corpus.marker)).unwrap();
-    let (mut server, url) = serve(&env);
+    let (mut server, url) = env.serve(&[]);
     let marker = corpus.marker;
 
     // Every reader's count of the passages holding the marker (all of them).

@@ -5,17 +5,16 @@
 //! fits and goes on answering normal requests. Every loop here is bounded in count, and every
 //! read in time.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Stdio};
-use std::sync::Arc;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use dossier::engine::{Engine, IndexLocation};
-use dossier::server::{self, ServerConfig};
+use dossier::server::ServerConfig;
 
 use crate::common::generated::Corpus;
-use crate::common::{stderr, TestEnv};
+use crate::common::{self, stderr, TestEnv};
 
 /// A `dossier serve` child on a free loopback port, killed when dropped.
 struct Served {
@@ -42,17 +41,12 @@ fn indexed() -> (TestEnv, Corpus) {
 }
 
 fn serve(env: &TestEnv, extra: &[&str]) -> Served {
-    let mut args = vec!["serve", "--index", "idx", "--addr", "127.0.0.1:0"];
-    args.extend_from_slice(extra);
-    let mut child = env.command(&args).stderr(Stdio::piped()).spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("dossier: listening on http://")
-        .unwrap_or_else(|| panic!("{first}"));
-    let addr = url.parse().unwrap();
-    // Keep reading its stderr so that the child never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
+    let (child, url) = env.serve(extra);
+    let addr = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{url}"))
+        .parse()
+        .unwrap();
     Served { child, addr }
 }
 
@@ -280,25 +274,7 @@ fn serve_in_process(env: &TestEnv, config: ServerConfig) -> SocketAddr {
         dir: env.path("idx"),
         is_default: false,
     };
-    let engine = Arc::new(Engine::open(&location, &mut ()).unwrap());
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = server::router(engine, &config);
-            server::serve(listener, app, &config, std::future::pending())
-                .await
-                .unwrap();
-        });
-    });
-    addr
+    common::serve_in_process(Engine::open(&location, &mut ()).unwrap(), config)
 }
 
 /// Reads until the server closes the connection (or `limit` passes): whether it did.

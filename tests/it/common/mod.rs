@@ -484,3 +484,53 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A server in this process over `engine`, on a free loopback port, with `config`'s bounds, in
+/// a thread (and runtime) of its own: its address.
+pub fn serve_in_process(
+    engine: Engine,
+    config: dossier::server::ServerConfig,
+) -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = dossier::server::router(std::sync::Arc::new(engine), &config);
+            dossier::server::serve(listener, app, &config, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    addr
+}
+
+impl TestEnv {
+    /// `dossier serve --index idx --addr 127.0.0.1:0` plus `extra`, as a child process: the
+    /// child and the URL it says it listens on (its stderr is read on, so it never blocks on a
+    /// full pipe).
+    pub fn serve(&self, extra: &[&str]) -> (std::process::Child, String) {
+        use std::io::BufRead;
+        let mut args = vec!["serve", "--index", "idx", "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = self
+            .command(&args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first
+            .strip_prefix("dossier: listening on ")
+            .unwrap_or_else(|| panic!("{first}"))
+            .to_owned();
+        std::thread::spawn(move || lines.for_each(drop));
+        (child, url)
+    }
+}
