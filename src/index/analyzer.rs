@@ -46,6 +46,9 @@ pub const HYPHENS: &[char] = &['-', '‐', '‑'];
 /// Words longer than this (in bytes) are not indexed: they are never words an analyst types.
 const MAX_WORD_BYTES: usize = 64;
 
+/// Scratch words an analyzer keeps between texts (a longer text's are let go).
+const SCRATCH_WORDS: usize = 4096;
+
 /// Words remembered per analyzer before the caches start over (bounds memory on odd corpora).
 const CACHE_WORDS: usize = 200_000;
 
@@ -146,6 +149,9 @@ pub enum QueryForm {
 pub struct WordAnalyzer {
     stems: Cache,
     folds: Cache,
+    /// Scratch words (and their strings) reused by [`WordAnalyzer::tokens_where`] from text to
+    /// text: highlighting a page of passages allocates them once, not per passage.
+    scratch: Vec<Word>,
 }
 
 /// Words to their stems or folded forms. Keys are short and our own, so a fast
@@ -284,21 +290,27 @@ impl WordAnalyzer {
         analysis: Analysis,
         keep: &dyn Fn(&str) -> bool,
     ) -> Vec<AnalyzedToken> {
-        let mut words = Vec::new();
+        let mut words = std::mem::take(&mut self.scratch);
         let n = self.words(text, &mut words);
-        words.truncate(n);
         let mut out = Vec::new();
         let exact_forms = analysis == Analysis::Text;
-        self.emit_index_tokens(&words, exact_forms, &mut |term, position, start, end| {
-            if keep(term) {
-                out.push(AnalyzedToken {
-                    term: term.to_owned(),
-                    position,
-                    start,
-                    end,
-                });
-            }
-        });
+        self.emit_index_tokens(
+            &words[..n],
+            exact_forms,
+            &mut |term, position, start, end| {
+                if keep(term) {
+                    out.push(AnalyzedToken {
+                        term: term.to_owned(),
+                        position,
+                        start,
+                        end,
+                    });
+                }
+            },
+        );
+        if words.len() <= SCRATCH_WORDS {
+            self.scratch = words;
+        }
         out
     }
 

@@ -32,14 +32,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermSetQuery};
+use tantivy::query::{AllQuery, EnableScoring, Query};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
 
 use super::analyzer::WordAnalyzer;
+use super::columns::{ColumnCache, SegmentColumns};
 use super::{meta_term, typed, BucketField, BucketKey, DossierIndex, Fields, IndexError};
 use crate::model::{Document, Passage};
 
@@ -606,17 +609,15 @@ pub struct Member {
 }
 
 /// Collects the [`Member`]s among a query's matches.
-struct Members;
+struct Members<'c>(&'c ColumnCache);
 
 struct SegmentMembers {
     ord: u32,
-    cluster: Column<u64>,
-    serial: Column<u64>,
-    date: Column<tantivy::DateTime>,
+    columns: Arc<SegmentColumns>,
     out: Vec<Member>,
 }
 
-impl Collector for Members {
+impl Collector for Members<'_> {
     type Fruit = Vec<Member>;
     type Child = SegmentMembers;
 
@@ -625,12 +626,9 @@ impl Collector for Members {
         ord: u32,
         segment: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentMembers> {
-        let fast = segment.fast_fields();
         Ok(SegmentMembers {
             ord,
-            cluster: fast.u64("cluster")?,
-            serial: fast.u64("serial")?,
-            date: fast.date("date")?,
+            columns: self.0.of(segment)?,
             out: Vec::new(),
         })
     }
@@ -648,14 +646,7 @@ impl SegmentCollector for SegmentMembers {
     type Fruit = Vec<Member>;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
-        let serial = self.serial.first(doc).unwrap_or(u64::MAX);
-        let cluster = self.cluster.first(doc).unwrap_or(serial);
-        self.out.push(Member {
-            addr: DocAddress::new(self.ord, doc),
-            cluster,
-            serial,
-            date: self.date.first(doc).map(|d| d.into_timestamp_secs()),
-        });
+        self.out.push(self.columns.member(self.ord, doc));
     }
 
     fn harvest(self) -> Vec<Member> {
@@ -671,27 +662,26 @@ impl DossierIndex {
         searcher: &Searcher,
         addrs: &[DocAddress],
     ) -> Result<Vec<(u64, u64)>, IndexError> {
-        let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
+        let mut columns: HashMap<u32, Arc<SegmentColumns>> = HashMap::new();
         let mut out = Vec::with_capacity(addrs.len());
         for addr in addrs {
             if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
             {
-                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                let cluster = fast.u64("cluster").map_err(|e| self.error(e))?;
-                let serial = fast.u64("serial").map_err(|e| self.error(e))?;
-                slot.insert((cluster, serial));
+                let segment = searcher.segment_reader(addr.segment_ord);
+                slot.insert(self.columns.of(segment).map_err(|e| self.error(e))?);
             }
-            let (cluster, serial) = &columns[&addr.segment_ord];
-            let serial = serial.first(addr.doc_id).unwrap_or(u64::MAX);
-            out.push((cluster.first(addr.doc_id).unwrap_or(serial), serial));
+            let c = &columns[&addr.segment_ord];
+            let serial = c.serial.first(addr.doc_id).unwrap_or(u64::MAX);
+            out.push((c.cluster.first(addr.doc_id).unwrap_or(serial), serial));
         }
         Ok(out)
     }
 
     /// Every passage `query` matches (of the clusters in `only`, when given), with its cluster
     /// and serial: one pass over the matches reading two fast fields, no stored text. With
-    /// `only`, clusters of one passage are dropped by their document frequency and the pass
-    /// runs over the intersection of the query with the remaining clusters' terms.
+    /// `only`, the clusters' own passages are the candidates (clusters of one passage are
+    /// dropped by their document frequency): the query is only asked about those, by seeking
+    /// its matches to each of them, not run over the whole index again.
     pub fn members(
         &self,
         searcher: &Searcher,
@@ -699,7 +689,9 @@ impl DossierIndex {
         only: Option<&HashSet<u64>>,
     ) -> Result<Vec<Member>, IndexError> {
         let Some(only) = only else {
-            return searcher.search(query, &Members).map_err(|e| self.error(e));
+            return searcher
+                .search(query, &Members(&self.columns))
+                .map_err(|e| self.error(e));
         };
         let mut shared = Vec::new();
         for &cluster in only {
@@ -711,11 +703,58 @@ impl DossierIndex {
         if shared.is_empty() {
             return Ok(Vec::new());
         }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, Box::new(TermSetQuery::new(shared))),
-        ]);
-        searcher.search(&query, &Members).map_err(|e| self.error(e))
+        self.members_among(searcher, query, &shared)
+            .map_err(|e| self.error(e))
+    }
+
+    /// The passages of the clusters `terms` name that `query` matches.
+    fn members_among(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        terms: &[Term],
+    ) -> tantivy::Result<Vec<Member>> {
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let mut out = Vec::new();
+        let mut candidates = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            candidates.clear();
+            let postings = segment.inverted_index(self.fields().cluster)?;
+            for term in terms {
+                let Some(mut docs) = postings.read_postings(term, IndexRecordOption::Basic)? else {
+                    continue;
+                };
+                while docs.doc() != TERMINATED {
+                    if segment
+                        .alive_bitset()
+                        .is_none_or(|a| a.is_alive(docs.doc()))
+                    {
+                        candidates.push(docs.doc());
+                    }
+                    docs.advance();
+                }
+            }
+            if candidates.is_empty() {
+                continue;
+            }
+            candidates.sort_unstable();
+            let columns = self.columns.of(segment)?;
+            let mut matches = weight.scorer(segment, 1.0)?;
+            for &doc in &candidates {
+                let at = if matches.doc() < doc {
+                    matches.seek(doc)
+                } else {
+                    matches.doc()
+                };
+                if at == TERMINATED {
+                    break;
+                }
+                if at == doc {
+                    out.push(columns.member(ord as u32, doc));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The buckets (of a histogram over `field`) each passage at `addrs` is in: its year,

@@ -6,6 +6,7 @@
 //! anywhere else would silently search with the wrong analyzer).
 
 pub mod analyzer;
+mod columns;
 pub mod copies;
 mod directory;
 pub mod writer;
@@ -400,6 +401,8 @@ pub struct DossierIndex {
     fields: Fields,
     dir: Option<PathBuf>,
     reader: IndexReader,
+    /// Fast-field columns by segment, for folding and trends.
+    columns: columns::ColumnCache,
     /// When the reader last looked for new commits, and the commit data it found then.
     view: std::sync::Arc<std::sync::Mutex<View>>,
 }
@@ -528,6 +531,7 @@ impl DossierIndex {
             fields,
             dir,
             reader,
+            columns: columns::ColumnCache::default(),
             view: std::sync::Arc::new(std::sync::Mutex::new(View {
                 checked: None,
                 info: None,

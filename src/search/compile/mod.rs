@@ -15,11 +15,11 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
+    Occur as TOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
 use super::aliases::{AliasTable, MAX_NAME_WORDS};
 use super::filter::{Filter, FilterError};
@@ -160,10 +160,20 @@ impl TermStats for SearcherStats<'_> {
             Term::from_field_text(self.fields.body, a),
             Term::from_field_text(self.fields.body, b),
         ]);
-        self.searcher
-            .search(&phrase, &tantivy::collector::Count)
-            .unwrap_or(0)
-            > 0
+        // The first match answers: the phrase is not counted through the whole index.
+        let Ok(weight) = phrase.weight(EnableScoring::disabled_from_searcher(self.searcher)) else {
+            return false;
+        };
+        self.searcher.segment_readers().iter().any(|segment| {
+            weight.scorer(segment, 1.0).is_ok_and(|mut matches| {
+                let alive = segment.alive_bitset();
+                let mut doc = matches.doc();
+                while doc != TERMINATED && alive.is_some_and(|a| !a.is_alive(doc)) {
+                    doc = matches.advance();
+                }
+                doc != TERMINATED
+            })
+        })
     }
 
     fn scan_terms(
