@@ -21,7 +21,7 @@
 //! For comparing two texts word for word (`dossier quote`), [`WordAnalyzer::spelling_stem`]
 //! also brings British and American spellings to one form ([`spelling`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
@@ -197,6 +197,17 @@ impl WordAnalyzer {
     /// The words of `text`, analysed, in order, into `out[..n]`; returns `n`. The entries of
     /// `out` (and their strings) are reused from text to text.
     pub fn words(&mut self, text: &str, out: &mut Vec<Word>) -> usize {
+        self.words_stemming(text, out, None)
+    }
+
+    /// [`WordAnalyzer::words`], with stems computed only for the words that can stem to one of
+    /// `only`'s terms (see [`StemKeys`]); other words keep their exact form as their stem.
+    fn words_stemming(
+        &mut self,
+        text: &str,
+        out: &mut Vec<Word>,
+        only: Option<&StemKeys>,
+    ) -> usize {
         if self.stems.len() > CACHE_WORDS {
             self.stems.clear();
         }
@@ -255,7 +266,10 @@ impl WordAnalyzer {
                 None
             };
             w.stem.clear();
-            if w.acronym.is_some() || w.exact.bytes().all(|b| b.is_ascii_digit()) {
+            if w.acronym.is_some()
+                || w.exact.bytes().all(|b| b.is_ascii_digit())
+                || only.is_some_and(|keys| !keys.may_stem_to(&w.exact))
+            {
                 w.stem.push_str(&w.exact);
             } else {
                 stem_into(&mut self.stems, &w.exact, &mut w.stem);
@@ -290,8 +304,30 @@ impl WordAnalyzer {
         analysis: Analysis,
         keep: &dyn Fn(&str) -> bool,
     ) -> Vec<AnalyzedToken> {
+        self.tokens_kept(text, analysis, keep, None)
+    }
+
+    /// The tokens of `text` under `analysis` whose term is one of `terms` (what highlighting
+    /// asks for): words that cannot stem to any of them are not stemmed at all.
+    pub fn tokens_among(
+        &mut self,
+        text: &str,
+        analysis: Analysis,
+        terms: &HashSet<&str>,
+    ) -> Vec<AnalyzedToken> {
+        let keys = StemKeys::of(terms.iter().copied());
+        self.tokens_kept(text, analysis, &|t| terms.contains(t), keys.as_ref())
+    }
+
+    fn tokens_kept(
+        &mut self,
+        text: &str,
+        analysis: Analysis,
+        keep: &dyn Fn(&str) -> bool,
+        only: Option<&StemKeys>,
+    ) -> Vec<AnalyzedToken> {
         let mut words = std::mem::take(&mut self.scratch);
-        let n = self.words(text, &mut words);
+        let n = self.words_stemming(text, &mut words, only);
         let mut out = Vec::new();
         let exact_forms = analysis == Analysis::Text;
         self.emit_index_tokens(
@@ -624,6 +660,40 @@ fn finish_hash(mut h: u64) -> u64 {
     h ^ (h >> 31)
 }
 
+/// The first two bytes of a set of terms: the English stemmer changes only the ends of words
+/// (suffixes, a final `y`) and leaves every word of fewer than three letters alone, so a word of
+/// ASCII letters keeps its first two bytes in its stem (but for `dying`, `lying` and `tying`,
+/// whose stems are `die`, `lie` and `tie`), and a word whose first two bytes begin none of the
+/// terms cannot stem to any of them.
+pub(crate) struct StemKeys(Vec<[u8; 2]>);
+
+impl StemKeys {
+    /// `None` when some term is too short to have a key (every word may stem to it).
+    pub(crate) fn of<'t>(terms: impl IntoIterator<Item = &'t str>) -> Option<StemKeys> {
+        let mut keys = Vec::new();
+        for term in terms {
+            let &[a, b, ..] = term.as_bytes() else {
+                return None;
+            };
+            let key = [a.to_ascii_lowercase(), b.to_ascii_lowercase()];
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        Some(StemKeys(keys))
+    }
+
+    /// Whether the stem of `word` (lower case, as analysed) may be one of the terms.
+    pub(crate) fn may_stem_to(&self, word: &str) -> bool {
+        match word.as_bytes() {
+            &[a, b, ..] if word.is_ascii() => {
+                self.0.contains(&[a, b]) || (b == b'y' && self.0.contains(&[a, b'i']))
+            }
+            _ => true,
+        }
+    }
+}
+
 /// Appends the stem of `word` to `out`, from the cache when it can.
 fn stem_into(cache: &mut Cache, word: &str, out: &mut String) {
     if let Some(stem) = cache.get(word) {
@@ -855,6 +925,55 @@ fn normalize_word(word: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every word of `text` that `StemKeys` would take to be unable to stem to its own stem.
+    fn stems_that_change_their_start(text: &str) -> Vec<(String, String)> {
+        let mut analyzer = WordAnalyzer::default();
+        let mut words = Vec::new();
+        let n = analyzer.words(text, &mut words);
+        words[..n]
+            .iter()
+            .filter(|w| w.acronym.is_none() && w.exact.is_ascii() && w.exact.len() >= 2)
+            .filter(|w| {
+                let keys = StemKeys::of([w.stem.as_str()]);
+                !keys.is_some_and(|k| k.may_stem_to(&w.exact))
+            })
+            .map(|w| (w.exact.clone(), w.stem.clone()))
+            .collect()
+    }
+
+    /// What highlighting relies on to skip stemming (`StemKeys`). Over every word of the
+    /// fixtures, and of the file `DOSSIER_STEM_CHECK` names when set (a one-off check over a
+    /// whole corpus: `DOSSIER_STEM_CHECK=words.txt cargo test stems_keep`).
+    #[test]
+    fn stems_keep_their_words_first_two_bytes() {
+        let tricky = "dying lying tying skies skis idly gently ugly early only singly news \
+            ies ied sses ties cries eed agreed proceeding y yes yelled ay ays is as us";
+        assert_eq!(stems_that_change_their_start(tricky), []);
+        let mut texts = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        if let Some(file) = std::env::var_os("DOSSIER_STEM_CHECK") {
+            texts.push(std::fs::read_to_string(file).expect("DOSSIER_STEM_CHECK is readable"));
+        }
+        assert!(texts.len() > 10);
+        for text in &texts {
+            assert_eq!(stems_that_change_their_start(text), []);
+        }
+        let keys = StemKeys::of(["sanction", "US"]).expect("long enough");
+        assert!(keys.may_stem_to("sanctions") && keys.may_stem_to("usa"));
+        assert!(!keys.may_stem_to("pressure") && keys.may_stem_to("é"));
+        assert!(StemKeys::of(["a"]).is_none());
+    }
 
     fn index_terms(text: &str) -> Vec<(String, usize)> {
         WordAnalyzer::default()

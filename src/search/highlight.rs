@@ -33,7 +33,7 @@ pub fn highlight_text(
         .flat_map(|m| m.sequence.iter().flatten())
         .map(String::as_str)
         .collect();
-    let tokens = analyzer.tokens_where(text, analysis, &|term| wanted.contains(term));
+    let tokens = analyzer.tokens_among(text, analysis, &wanted);
     highlight(&tokens, matchers)
 }
 

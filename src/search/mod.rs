@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod query;
 pub mod quote;
 pub mod similar;
+pub mod stats;
 pub mod trend;
 
 use std::collections::BTreeSet;
@@ -219,6 +220,7 @@ pub struct SearchSession<'i> {
     searcher: Searcher,
     meta_keys: BTreeSet<String>,
     aliases: Arc<AliasTable>,
+    term_stats: stats::TermStats,
 }
 
 impl<'i> SearchSession<'i> {
@@ -240,12 +242,18 @@ impl<'i> SearchSession<'i> {
                 .map(|c| c.meta_keys)
                 .unwrap_or_default(),
             aliases: aliases.into(),
+            term_stats: stats::TermStats::default(),
         })
     }
 
     /// The index this session reads.
     pub fn index(&self) -> &DossierIndex {
         self.index
+    }
+
+    /// The term statistics of this session's view, remembered across its searches.
+    pub fn stats(&self) -> stats::CachedStats<'_> {
+        self.term_stats.of(&self.searcher)
     }
 
     /// The one view of the index every search of this session reads.
@@ -374,7 +382,7 @@ impl<'i> SearchSession<'i> {
         expr: &QueryExpr,
     ) -> Result<Vec<String>, SearchError> {
         let corrections =
-            compile::corrections(&self.searcher, *self.index.fields(), &request.query, expr);
+            compile::corrections(self.stats(), *self.index.fields(), &request.query, expr);
         if corrections.is_empty() {
             return Ok(Vec::new());
         }
@@ -409,7 +417,7 @@ impl<'i> SearchSession<'i> {
             exact: request.options.forms == Forms::Exact,
         };
         let compiler = Compiler::new(
-            &self.searcher,
+            self.stats(),
             *self.index.fields(),
             &self.meta_keys,
             compile_options,
@@ -429,12 +437,16 @@ impl<'i> SearchSession<'i> {
             dir: self.index.display_dir(),
             source: e,
         };
+        let stats = self.stats();
         let (top, total) = if request.options.count {
             self.searcher
-                .search(&compiled.query, &(top, Count))
+                .search_with_statistics_provider(&compiled.query, &(top, Count), &stats)
                 .map_err(error)?
         } else {
-            let top = self.searcher.search(&compiled.query, &top).map_err(error)?;
+            let top = self
+                .searcher
+                .search_with_statistics_provider(&compiled.query, &top, &stats)
+                .map_err(error)?;
             let total = top.len() + request.offset;
             (top, total)
         };

@@ -25,6 +25,7 @@ use super::aliases::{AliasTable, MAX_NAME_WORDS};
 use super::filter::{Filter, FilterError};
 use super::highlight::Matcher;
 use super::query::{Leaf, LeafKind, Occur, QueryError, QueryExpr, Scope};
+use super::stats::CachedStats;
 use super::SearchError;
 use crate::index::analyzer::is_all_caps;
 use crate::index::Fields;
@@ -131,6 +132,7 @@ pub struct ScoredPart {
 /// The term statistics of a searcher, for expansion.
 struct SearcherStats<'a> {
     searcher: &'a Searcher,
+    stats: CachedStats<'a>,
     fields: Fields,
 }
 
@@ -150,9 +152,8 @@ impl TermStats for SearcherStats<'_> {
     }
 
     fn body_doc_freq(&self, term: &str) -> u64 {
-        self.searcher
+        self.stats
             .doc_freq(&Term::from_field_text(self.fields.body, term))
-            .unwrap_or(0)
     }
 
     fn body_has_phrase(&self, a: &str, b: &str) -> bool {
@@ -260,12 +261,16 @@ pub struct Compiler<'a> {
 
 impl<'a> Compiler<'a> {
     pub fn new(
-        searcher: &'a Searcher,
+        stats: CachedStats<'a>,
         fields: Fields,
         meta_keys: &'a BTreeSet<String>,
         options: CompileOptions<'a>,
     ) -> Compiler<'a> {
-        let stats = SearcherStats { searcher, fields };
+        let stats = SearcherStats {
+            searcher: stats.searcher,
+            stats,
+            fields,
+        };
         Compiler {
             fields,
             meta_keys,
@@ -637,7 +642,7 @@ impl<'a> Compiler<'a> {
         let stats = self.expander.stats();
         let total = stats.searcher.num_docs();
         sequence_query_with(field, sequence, slop, &|term| {
-            idf_weight(total, stats.searcher.doc_freq(term).unwrap_or(0))
+            idf_weight(total, stats.stats.doc_freq(term))
         })
     }
 }
@@ -646,7 +651,7 @@ impl<'a> Compiler<'a> {
 /// not know, as the byte range of the word in `query` and the indexed word to put there (see
 /// [`Expander::correction`]).
 pub fn corrections(
-    searcher: &Searcher,
+    stats: CachedStats<'_>,
     fields: Fields,
     query: &str,
     expr: &QueryExpr,
@@ -669,7 +674,12 @@ pub fn corrections(
     }
     let mut leaves = Vec::new();
     words(expr, &mut leaves);
-    let mut expander = Expander::new(SearcherStats { searcher, fields }, None, false);
+    let stats = SearcherStats {
+        searcher: stats.searcher,
+        stats,
+        fields,
+    };
+    let mut expander = Expander::new(stats, None, false);
     let mut found = Vec::new();
     for leaf in leaves {
         let LeafKind::Word(word) = &leaf.kind else {
