@@ -17,7 +17,7 @@ use crate::eval::{self, Evaluation, Qrels, TrecUnit};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError, IndexStats};
 use crate::search::trend::{Trend, TrendBy};
 use crate::search::{
-    AliasTable, Facet, Filter, SearchError, SearchRequest, SearchResults, SearchSession,
+    AliasTable, Facet, Filter, SearchError, SearchRequest, SearchResults, SearchSession, TermStats,
 };
 
 pub use ingest::{ingest, ingest_into, IngestObserver, IngestOptions, IngestReport, RemoveOutcome};
@@ -102,6 +102,9 @@ pub enum BatchStreamError {
 pub struct Engine {
     index: DossierIndex,
     aliases: std::sync::Arc<AliasTable>,
+    /// The term statistics of the latest view (by its generation), shared by every session on
+    /// it: a server's requests ask about the same terms again and again.
+    term_stats: std::sync::Mutex<Option<(u64, std::sync::Arc<TermStats>)>>,
 }
 
 impl Engine {
@@ -134,6 +137,7 @@ impl Engine {
         Engine {
             index,
             aliases: AliasTable::shared_builtin(),
+            term_stats: std::sync::Mutex::new(None),
         }
     }
 
@@ -150,7 +154,22 @@ impl Engine {
 
     /// A consistent view of the index for any number of searches.
     pub fn session(&self) -> Result<SearchSession<'_>, IndexError> {
-        SearchSession::with_aliases(&self.index, std::sync::Arc::clone(&self.aliases))
+        let session =
+            SearchSession::with_aliases(&self.index, std::sync::Arc::clone(&self.aliases))?;
+        let generation = session.searcher().generation().generation_id();
+        let mut shared = self
+            .term_stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stats = match &*shared {
+            Some((g, stats)) if *g == generation => std::sync::Arc::clone(stats),
+            _ => {
+                let stats = std::sync::Arc::new(TermStats::default());
+                *shared = Some((generation, std::sync::Arc::clone(&stats)));
+                stats
+            }
+        };
+        Ok(session.sharing_term_stats(stats))
     }
 
     /// Runs one search on the latest commit.

@@ -32,6 +32,7 @@ pub use explain::{HitExplanation, MatchedPart};
 pub use filter::{Filter, FilterError};
 pub use fold::Copies;
 pub use query::{parse, QueryError, QueryExpr};
+pub use stats::TermStats;
 
 /// What to search for and which page of hits to return.
 #[derive(Debug, Clone)]
@@ -220,7 +221,7 @@ pub struct SearchSession<'i> {
     searcher: Searcher,
     meta_keys: BTreeSet<String>,
     aliases: Arc<AliasTable>,
-    term_stats: stats::TermStats,
+    term_stats: Arc<stats::TermStats>,
 }
 
 impl<'i> SearchSession<'i> {
@@ -242,13 +243,22 @@ impl<'i> SearchSession<'i> {
                 .map(|c| c.meta_keys)
                 .unwrap_or_default(),
             aliases: aliases.into(),
-            term_stats: stats::TermStats::default(),
+            term_stats: Arc::default(),
         })
     }
 
     /// The index this session reads.
     pub fn index(&self) -> &DossierIndex {
         self.index
+    }
+
+    /// This session, remembering term statistics in `stats` (shared with other sessions on
+    /// the same view of the index: the caller keeps them apart by searcher generation).
+    pub fn sharing_term_stats(self, stats: Arc<stats::TermStats>) -> SearchSession<'i> {
+        SearchSession {
+            term_stats: stats,
+            ..self
+        }
     }
 
     /// The term statistics of this session's view, remembered across its searches.

@@ -60,7 +60,9 @@ impl Bm25StatisticsProvider for CachedStats<'_> {
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.searcher.num_docs())
+        // The searcher's own figure (deleted passages included, as in its document
+        // frequencies), not `num_docs`: scores stay tantivy's.
+        Bm25StatisticsProvider::total_num_docs(self.searcher)
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
@@ -74,5 +76,44 @@ impl Bm25StatisticsProvider for CachedStats<'_> {
         }
         map.insert(term.clone(), n);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{doc, Index};
+
+    #[test]
+    fn the_cache_answers_as_the_searcher_does_with_deleted_passages() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for text in ["snapback sanctions", "maximum pressure", "snapback again"] {
+            writer.add_document(doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(body, "again"));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let cache = TermStats::default();
+        let cached = cache.of(&searcher);
+        let term = Term::from_field_text(body, "snapback");
+        for _ in 0..2 {
+            // Deleted passages still count in tantivy's BM25 statistics.
+            assert_eq!(cached.total_num_docs().unwrap(), 3);
+            assert_eq!(
+                cached.total_num_docs().unwrap(),
+                Bm25StatisticsProvider::total_num_docs(&searcher).unwrap()
+            );
+            assert_eq!(cached.doc_freq(&term), searcher.doc_freq(&term).unwrap());
+            assert_eq!(
+                cached.total_num_tokens(body).unwrap(),
+                Bm25StatisticsProvider::total_num_tokens(&searcher, body).unwrap()
+            );
+        }
+        assert_eq!(searcher.num_docs(), 2);
     }
 }
