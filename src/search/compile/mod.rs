@@ -10,13 +10,14 @@
 pub mod adjust;
 pub mod expand;
 pub mod score;
+mod union;
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
-    Occur as TOccur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, Term, TERMINATED};
@@ -307,8 +308,8 @@ impl<'a> Compiler<'a> {
             return Ok(None);
         };
         let heading_only_counts_less = self.searches_headings && !self.text_parts.is_empty();
-        let text = heading_only_counts_less
-            .then(|| Box::new(BooleanQuery::union(std::mem::take(&mut self.text_parts))) as _);
+        let text =
+            heading_only_counts_less.then(|| union::union(std::mem::take(&mut self.text_parts)));
         let query: Box<dyn Query> = Box::new(adjust::Adjusted { inner: query, text });
         let query = if filters.is_empty() {
             query
@@ -345,7 +346,7 @@ impl<'a> Compiler<'a> {
                 match subs.len() {
                     0 => None,
                     1 => subs.pop(),
-                    _ => Some(Box::new(BooleanQuery::union(subs))),
+                    _ => Some(union::union(subs)),
                 }
             }
             QueryExpr::And { clauses, .. } => {
@@ -511,7 +512,7 @@ impl<'a> Compiler<'a> {
             }
             let q: Box<dyn Query> = match either.len() {
                 1 => either.pop().expect("one"),
-                _ => Box::new(BooleanQuery::union(either)),
+                _ => union::union(either),
             };
             return Some((q, len));
         }
@@ -605,7 +606,7 @@ impl<'a> Compiler<'a> {
             per_alternative.push(if per_field.len() == 1 {
                 per_field.pop().expect("one field")
             } else {
-                Box::new(BooleanQuery::union(per_field))
+                union::union(per_field)
             });
         }
         if !negated {
@@ -630,7 +631,7 @@ impl<'a> Compiler<'a> {
         if per_alternative.len() == 1 {
             per_alternative.pop().expect("one alternative")
         } else {
-            Box::new(DisjunctionMaxQuery::new(per_alternative))
+            union::disjunction_max(per_alternative)
         }
     }
 
@@ -730,7 +731,7 @@ fn sequence_query_with(
         return if terms.len() == 1 {
             terms.pop().expect("one term")
         } else {
-            Box::new(BooleanQuery::union(terms))
+            union::union(terms)
         };
     }
     // Alternatives only ever sit at the last position (a prefix): one phrase per alternative.
@@ -751,7 +752,7 @@ fn sequence_query_with(
     if phrases.len() == 1 {
         phrases.into_iter().next().expect("one phrase")
     } else {
-        Box::new(BooleanQuery::union(phrases))
+        union::union(phrases)
     }
 }
 
