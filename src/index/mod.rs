@@ -18,12 +18,13 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, OwnedValue, Schema,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
 use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
@@ -1024,41 +1025,64 @@ impl DossierIndex {
         searcher: &Searcher,
         addr: tantivy::DocAddress,
     ) -> Result<Passage, IndexError> {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.error(e))?;
-        Ok(self.passage_from_doc(&doc))
+        let doc: StoredFields = searcher.doc(addr).map_err(|e| self.error(e))?;
+        Ok(self.passage_from_fields(doc.0))
     }
 
-    fn passage_from_doc(&self, doc: &TantivyDocument) -> Passage {
+    /// A passage from its stored fields, their strings moved in (not copied). Each field has
+    /// one value; a field stored with another type than this schema's reads as missing.
+    fn passage_from_fields(&self, fields: Vec<(Field, OwnedValue)>) -> Passage {
         let f = &self.fields;
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_owned))
-        };
-        let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        Passage {
-            passage_id: text(f.passage_id).unwrap_or_default(),
-            doc_id: text(f.doc_id).unwrap_or_default(),
-            title: text(f.title).unwrap_or_default(),
-            section: text(f.section),
-            paragraph: num(f.paragraph),
-            part: doc
-                .get_first(f.part)
-                .and_then(|v| v.as_u64())
-                .map(|p| p as u32),
-            source_paragraph: text(f.source_paragraph),
-            path: text(f.path).unwrap_or_default(),
-            line_start: num(f.line_start),
-            line_end: num(f.line_end),
-            byte_start: num(f.byte_start),
-            byte_end: num(f.byte_end),
-            field: text(f.field),
-            meta: text(f.meta_json)
-                .and_then(|json| serde_json::from_str(&json).ok())
-                .map(std::sync::Arc::new)
-                .unwrap_or_default(),
-            text: text(f.body).unwrap_or_default(),
-            reference: num(f.reference) == 1,
+        let mut p = Passage::default();
+        let mut meta_json = None;
+        for (field, value) in fields {
+            match value {
+                OwnedValue::U64(n) => {
+                    if field == f.paragraph {
+                        p.paragraph = n;
+                    } else if field == f.part {
+                        p.part = Some(n as u32);
+                    } else if field == f.line_start {
+                        p.line_start = n;
+                    } else if field == f.line_end {
+                        p.line_end = n;
+                    } else if field == f.byte_start {
+                        p.byte_start = n;
+                    } else if field == f.byte_end {
+                        p.byte_end = n;
+                    } else if field == f.reference {
+                        p.reference = n == 1;
+                    }
+                }
+                OwnedValue::Str(s) => {
+                    if field == f.passage_id {
+                        p.passage_id = s;
+                    } else if field == f.doc_id {
+                        p.doc_id = s;
+                    } else if field == f.title {
+                        p.title = s;
+                    } else if field == f.path {
+                        p.path = s;
+                    } else if field == f.body {
+                        p.text = s;
+                    } else if field == f.section {
+                        p.section = Some(s);
+                    } else if field == f.source_paragraph {
+                        p.source_paragraph = Some(s);
+                    } else if field == f.field {
+                        p.field = Some(s);
+                    } else if field == f.meta_json {
+                        meta_json = Some(s);
+                    }
+                }
+                _ => {}
+            }
         }
+        p.meta = meta_json
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .map(std::sync::Arc::new)
+            .unwrap_or_default();
+        p
     }
 
     fn error(&self, source: TantivyError) -> IndexError {
@@ -1071,6 +1095,22 @@ impl DossierIndex {
     /// A failure to read the index, named by what it means for the index.
     fn read_error(&self, source: TantivyError) -> IndexError {
         read_error(Path::new(&self.display_dir()), source)
+    }
+}
+
+/// A stored passage as its fields and values, in the order the store holds them.
+struct StoredFields(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for StoredFields {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut fields = Vec::with_capacity(deserializer.size_hint());
+        while let Some(entry) = deserializer.next_field::<OwnedValue>()? {
+            fields.push(entry);
+        }
+        Ok(StoredFields(fields))
     }
 }
 

@@ -17,7 +17,7 @@ pub use meta::Meta;
 
 /// One paragraph-sized passage with its exact citation. (Its JSON form is
 /// `output::json::PassageJson`, the documented wire format.)
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Passage {
     /// `<doc_id>#<paragraph>` or `<doc_id>#<paragraph>.<part>`: unique in the index, stable
     /// across re-ingests of the same file.
