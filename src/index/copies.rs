@@ -452,6 +452,21 @@ impl CopyFinder {
         doc: &Document,
         fields: &Fields,
     ) -> Result<Vec<Assigned>, IndexError> {
+        if cfg!(feature = "bench-no-copy-signatures") {
+            // What ingest costs without signatures (benches/copies-cost.sh).
+            return Ok(doc
+                .passages
+                .iter()
+                .map(|_| {
+                    self.next_serial += 1;
+                    Assigned {
+                        serial: self.next_serial - 1,
+                        cluster: self.next_serial - 1,
+                        bands: Vec::new(),
+                    }
+                })
+                .collect());
+        }
         let doc_index = self.docs;
         self.docs += 1;
         let mut out = Vec::with_capacity(doc.passages.len());
