@@ -98,13 +98,17 @@ pub enum BatchStreamError {
     Write(std::io::Error),
 }
 
+/// A view of the index as its segments and their delete stamps.
+type ViewKey = std::collections::BTreeMap<tantivy::index::SegmentId, Option<u64>>;
+
 /// An open index and the alias table its searches expand names with.
 pub struct Engine {
     index: DossierIndex,
     aliases: std::sync::Arc<AliasTable>,
-    /// The term statistics of the latest view (by its generation), shared by every session on
-    /// it: a server's requests ask about the same terms again and again.
-    term_stats: std::sync::Mutex<Option<(u64, std::sync::Arc<TermStats>)>>,
+    /// The term statistics of the latest view, shared by every session on it (a server's
+    /// requests ask about the same terms again and again), by the view's segments and their
+    /// deletes: the same segments, the same statistics.
+    term_stats: std::sync::Mutex<Option<(ViewKey, std::sync::Arc<TermStats>)>>,
 }
 
 impl Engine {
@@ -156,16 +160,16 @@ impl Engine {
     pub fn session(&self) -> Result<SearchSession<'_>, IndexError> {
         let session =
             SearchSession::with_aliases(&self.index, std::sync::Arc::clone(&self.aliases))?;
-        let generation = session.searcher().generation().generation_id();
+        let view = session.searcher().generation().segments();
         let mut shared = self
             .term_stats
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let stats = match &*shared {
-            Some((g, stats)) if *g == generation => std::sync::Arc::clone(stats),
+            Some((key, stats)) if key == view => std::sync::Arc::clone(stats),
             _ => {
                 let stats = std::sync::Arc::new(TermStats::default());
-                *shared = Some((generation, std::sync::Arc::clone(&stats)));
+                *shared = Some((view.clone(), std::sync::Arc::clone(&stats)));
                 stats
             }
         };
@@ -409,6 +413,39 @@ fn demo_paths() -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_statistics_follow_each_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let file = dir.path().join(name);
+            std::fs::write(&file, text).unwrap();
+            file
+        };
+        let first = write("a.txt", "The snapback mechanism.\n\nTalks resumed.\n");
+        let engine = Engine::from_index(DossierIndex::create_in_ram());
+        let options = IngestOptions::default();
+        engine.ingest(&[first], &options, &mut ()).unwrap();
+        let request = SearchRequest::new("snapback mechanism", 10);
+        // Scores through the engine's shared statistics, and through a session of its own.
+        let scores = |engine: &Engine| -> (Vec<f32>, Vec<f32>) {
+            let shared = engine.search(&request).unwrap();
+            let own = SearchSession::new(engine.index()).unwrap().search(&request);
+            let of = |r: SearchResults| r.hits.iter().map(|h| h.score).collect();
+            (of(shared), of(own.unwrap()))
+        };
+        let (before, own) = scores(&engine);
+        assert_eq!(before, own);
+        // More passages with the words: their weights change, in the shared statistics too.
+        let more: Vec<_> = (0..5)
+            .map(|i| write(&format!("b{i}.txt"), "A snapback mechanism again.\n"))
+            .collect();
+        engine.ingest(&more, &options, &mut ()).unwrap();
+        let (after, own) = scores(&engine);
+        assert_eq!(after, own);
+        assert_eq!(after.len(), 6);
+        assert_ne!(after[0], before[0]);
+    }
 
     #[test]
     fn an_engine_in_ram_ingests_searches_and_shows() {
