@@ -316,7 +316,9 @@ impl WordAnalyzer {
         terms: &HashSet<&str>,
     ) -> Vec<AnalyzedToken> {
         let keys = StemKeys::of(terms.iter().copied());
-        self.tokens_kept(text, analysis, &|t| terms.contains(t), keys.as_ref())
+        // A term is only looked up when it begins as one of `terms` does.
+        let keep = |t: &str| keys.as_ref().is_none_or(|k| k.may_be(t)) && terms.contains(t);
+        self.tokens_kept(text, analysis, &keep, keys.as_ref())
     }
 
     fn tokens_kept(
@@ -683,6 +685,16 @@ impl StemKeys {
         Some(StemKeys(keys))
     }
 
+    /// Whether `term` may be one of the terms: it begins as one of them does.
+    pub(crate) fn may_be(&self, term: &str) -> bool {
+        match term.as_bytes() {
+            &[a, b, ..] => self
+                .0
+                .contains(&[a.to_ascii_lowercase(), b.to_ascii_lowercase()]),
+            _ => true,
+        }
+    }
+
     /// Whether the stem of `word` (lower case, as analysed) may be one of the terms.
     pub(crate) fn may_stem_to(&self, word: &str) -> bool {
         match word.as_bytes() {
@@ -972,6 +984,7 @@ mod tests {
         let keys = StemKeys::of(["sanction", "US"]).expect("long enough");
         assert!(keys.may_stem_to("sanctions") && keys.may_stem_to("usa"));
         assert!(!keys.may_stem_to("pressure") && keys.may_stem_to("é"));
+        assert!(keys.may_be("US") && keys.may_be("sanction") && !keys.may_be("UN"));
         assert!(StemKeys::of(["a"]).is_none());
     }
 
