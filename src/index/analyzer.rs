@@ -337,17 +337,18 @@ impl WordAnalyzer {
     }
 
     /// The tokens of `text` under `analysis` whose term is one of `terms` (what highlighting
-    /// asks for): words that cannot stem to any of them are not stemmed at all.
-    pub fn tokens_among(
+    /// asks for), `keys` being [`StemKeys::of`] them: words that cannot stem to any of them are
+    /// not stemmed at all.
+    pub(crate) fn tokens_among(
         &mut self,
         text: &str,
         analysis: Analysis,
         terms: &HashSet<&str>,
+        keys: Option<&StemKeys>,
     ) -> Vec<AnalyzedToken> {
-        let keys = StemKeys::of(terms.iter().copied());
         // A term is only looked up when it begins as one of `terms` does.
-        let keep = |t: &str| keys.as_ref().is_none_or(|k| k.may_be(t)) && terms.contains(t);
-        self.tokens_kept(text, analysis, &keep, keys.as_ref())
+        let keep = |t: &str| keys.is_none_or(|k| k.may_be(t)) && terms.contains(t);
+        self.tokens_kept(text, analysis, &keep, keys)
     }
 
     fn tokens_kept(

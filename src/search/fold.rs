@@ -16,7 +16,6 @@ use tantivy::{DocAddress, Term};
 
 use super::SearchSession;
 use super::{Hit, MatchMode, QueryExpr, Ranked, SearchError, SearchRequest};
-use crate::index::analyzer::WordAnalyzer;
 use crate::index::copies::Member;
 use crate::index::{BucketField, BucketKey};
 use crate::model::Passage;
@@ -70,7 +69,7 @@ impl SearchSession<'_> {
             };
             fetched = more.top;
         };
-        let mut analyzer = WordAnalyzer::take_warm();
+        let mut lighting = super::Lighting::new(&ranked.compiled.matchers);
         let mut hits = Vec::new();
         let mut placed = Vec::new();
         for (i, &(score, addr, cluster)) in top
@@ -79,10 +78,9 @@ impl SearchSession<'_> {
             .skip(request.offset)
             .take(request.limit)
         {
-            hits.push(self.hit(request, ranked, score, addr, i + 1, &mut analyzer)?);
+            hits.push(self.hit(request, ranked, score, addr, i + 1, &mut lighting)?);
             placed.push((addr, cluster));
         }
-        analyzer.give_back();
         let copies = self.copies_of(ranked, &placed)?;
         for (hit, copies) in hits.iter_mut().zip(copies) {
             hit.copies = copies;

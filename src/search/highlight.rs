@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::index::analyzer::{Analysis, AnalyzedToken, WordAnalyzer};
+use crate::index::analyzer::{Analysis, AnalyzedToken, StemKeys, WordAnalyzer};
 
 /// One positive part of the query that can match passage text: a sequence of positions, each
 /// with the terms accepted there, and how far apart the positions may drift (`"a b"~2`).
@@ -17,24 +17,43 @@ pub struct Matcher {
     pub slop: u32,
 }
 
-/// The sorted, merged byte ranges of `text` (analysed as `analysis` says) matched by
-/// `matchers`. Only the terms the matchers ask for are kept from the analysis.
-pub fn highlight_text(
-    analyzer: &mut WordAnalyzer,
-    text: &str,
-    analysis: Analysis,
-    matchers: &[Matcher],
-) -> Vec<(usize, usize)> {
-    if matchers.is_empty() || text.is_empty() {
-        return Vec::new();
+/// The matchers of one field of a query, with the terms they ask for gathered once per search
+/// rather than once per passage.
+pub struct Highlighter<'m> {
+    matchers: &'m [Matcher],
+    terms: HashSet<&'m str>,
+    keys: Option<StemKeys>,
+}
+
+impl<'m> Highlighter<'m> {
+    pub fn new(matchers: &'m [Matcher]) -> Highlighter<'m> {
+        let terms: HashSet<&str> = matchers
+            .iter()
+            .flat_map(|m| m.sequence.iter().flatten())
+            .map(String::as_str)
+            .collect();
+        let keys = StemKeys::of(terms.iter().copied());
+        Highlighter {
+            matchers,
+            terms,
+            keys,
+        }
     }
-    let wanted: HashSet<&str> = matchers
-        .iter()
-        .flat_map(|m| m.sequence.iter().flatten())
-        .map(String::as_str)
-        .collect();
-    let tokens = analyzer.tokens_among(text, analysis, &wanted);
-    highlight(&tokens, matchers)
+
+    /// The sorted, merged byte ranges of `text` (analysed as `analysis` says) matched. Only the
+    /// terms the matchers ask for are kept from the analysis.
+    pub fn ranges(
+        &self,
+        analyzer: &mut WordAnalyzer,
+        text: &str,
+        analysis: Analysis,
+    ) -> Vec<(usize, usize)> {
+        if self.matchers.is_empty() || text.is_empty() {
+            return Vec::new();
+        }
+        let tokens = analyzer.tokens_among(text, analysis, &self.terms, self.keys.as_ref());
+        highlight(&tokens, self.matchers)
+    }
 }
 
 /// The sorted, merged byte ranges of `tokens` (the index analysis of one text, several terms

@@ -473,18 +473,12 @@ impl<'i> SearchSession<'i> {
         if request.limit == 0 {
             return Ok(hits);
         }
-        let mut analyzer = WordAnalyzer::take_warm();
-        let loaded = ranked
-            .top
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, &(score, addr))| {
-                let rank = request.offset + i + 1;
-                hits.push(self.hit(request, ranked, score, addr, rank, &mut analyzer)?);
-                Ok::<_, SearchError>(())
-            });
-        analyzer.give_back();
-        loaded.map(|()| hits)
+        let mut lighting = Lighting::new(&ranked.compiled.matchers);
+        for (i, &(score, addr)) in ranked.top.iter().enumerate() {
+            let rank = request.offset + i + 1;
+            hits.push(self.hit(request, ranked, score, addr, rank, &mut lighting)?);
+        }
+        Ok(hits)
     }
 
     fn hit(
@@ -494,23 +488,22 @@ impl<'i> SearchSession<'i> {
         score: f32,
         addr: tantivy::DocAddress,
         rank: usize,
-        analyzer: &mut WordAnalyzer,
+        lighting: &mut Lighting,
     ) -> Result<Hit, SearchError> {
         let options = request.options;
         let passage = self.index.load_passage(&self.searcher, addr)?;
-        let matchers = &ranked.compiled.matchers;
         let (highlights, title_highlights, section_highlights) =
             if options.highlights || options.explain {
-                let mut light = |text: &str, analysis, m: &[highlight::Matcher]| {
-                    highlight::highlight_text(analyzer, text, analysis, m)
-                };
+                let l = &mut *lighting;
                 (
-                    light(&passage.text, Analysis::Text, &matchers.text),
-                    light(&passage.title, Analysis::Heading, &matchers.title),
+                    l.text
+                        .ranges(&mut l.analyzer, &passage.text, Analysis::Text),
+                    l.title
+                        .ranges(&mut l.analyzer, &passage.title, Analysis::Heading),
                     passage
                         .section
                         .as_deref()
-                        .map(|s| light(s, Analysis::Heading, &matchers.section))
+                        .map(|s| l.section.ranges(&mut l.analyzer, s, Analysis::Heading))
                         .unwrap_or_default(),
                 )
             } else {
@@ -590,7 +583,7 @@ impl<'i> SearchSession<'i> {
             }
             list.push((score, addr));
         }
-        let mut analyzer = WordAnalyzer::take_warm();
+        let mut lighting = Lighting::new(&ranked.compiled.matchers);
         let mut hits = Vec::new();
         let mut placed = Vec::new();
         for (i, key) in order
@@ -601,11 +594,11 @@ impl<'i> SearchSession<'i> {
         {
             let list = &members[*key];
             let (score, addr) = list[0];
-            let mut hit = self.hit(request, ranked, score, addr, i + 1, &mut analyzer)?;
+            let mut hit = self.hit(request, ranked, score, addr, i + 1, &mut lighting)?;
             let mut passages = Vec::new();
             placed.push(addr);
             for (k, &(s, a)) in list.iter().enumerate().skip(1).take(size) {
-                passages.push(self.hit(request, ranked, s, a, k + 1, &mut analyzer)?);
+                passages.push(self.hit(request, ranked, s, a, k + 1, &mut lighting)?);
                 placed.push(a);
             }
             let total = per_document
@@ -618,11 +611,36 @@ impl<'i> SearchSession<'i> {
             });
             hits.push(hit);
         }
-        analyzer.give_back();
         if request.options.fold {
             self.fold_into_groups(ranked, &mut hits, &placed)?;
         }
         Ok((hits, per_document.len()))
+    }
+}
+
+/// What highlights a page's passages: the query's matchers per field, their terms gathered
+/// once, and the thread's warm analyzer (given back when the page is done, or abandoned).
+pub(super) struct Lighting<'m> {
+    analyzer: WordAnalyzer,
+    text: highlight::Highlighter<'m>,
+    title: highlight::Highlighter<'m>,
+    section: highlight::Highlighter<'m>,
+}
+
+impl<'m> Lighting<'m> {
+    pub(super) fn new(matchers: &'m compile::FieldMatchers) -> Lighting<'m> {
+        Lighting {
+            analyzer: WordAnalyzer::take_warm(),
+            text: highlight::Highlighter::new(&matchers.text),
+            title: highlight::Highlighter::new(&matchers.title),
+            section: highlight::Highlighter::new(&matchers.section),
+        }
+    }
+}
+
+impl Drop for Lighting<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.analyzer).give_back();
     }
 }
 

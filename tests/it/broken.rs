@@ -10,23 +10,16 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use dossier::engine::{Engine, IndexLocation, IngestOptions};
 use dossier::server::{self, ServerConfig};
-use tower::ServiceExt;
 
 use crate::common::generated::{contents, Corpus};
-use crate::common::{stderr, TestEnv};
+use crate::common::{generated_index, get_json, stderr, TestEnv};
 
 /// A small generated corpus ingested into `idx`; returns the env and the corpus.
 fn indexed() -> (TestEnv, Corpus) {
-    let env = TestEnv::empty();
-    let corpus = Corpus::new(&env.path("docs"), 3, 12);
-    let docs = corpus.dir.to_string_lossy().into_owned();
-    let out = env.run(&["ingest", &docs, "--index", "idx", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    (env, corpus)
+    generated_index(3, 12)
 }
 
 fn segment_file(index: &Path, ext: &str) -> std::path::PathBuf {
@@ -216,25 +209,6 @@ fn an_unreadable_index_says_so_and_how_to_get_access_for_every_command() {
     }
 }
 
-fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-        )
-    })
-}
-
 /// The server reloads its view a few times a second: wait until it has looked again.
 fn after_recheck() {
     std::thread::sleep(std::time::Duration::from_millis(300));
@@ -256,14 +230,14 @@ fn a_server_whose_index_breaks_answers_503_with_the_message_and_recovers_after_a
         let engine = Arc::new(Engine::open(&location, &mut ()).unwrap());
         let app = server::router(engine, &ServerConfig::default());
         let search = format!("/api/search?q={}&limit=1", corpus.marker);
-        let (status, body) = get(&app, &search);
+        let (status, body) = get_json(&app, &search);
         assert_eq!(status, StatusCode::OK, "{body}");
         let total = body["total_hits"].clone();
 
         let says = damage(kind, &index);
         after_recheck();
         for uri in [search.as_str(), "/api/stats", "/api/document?id=x"] {
-            let (status, body) = get(&app, uri);
+            let (status, body) = get_json(&app, uri);
             assert_eq!(
                 status,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -276,7 +250,7 @@ fn a_server_whose_index_breaks_answers_503_with_the_message_and_recovers_after_a
                 "{kind} {uri}: {message}"
             );
         }
-        assert_eq!(get(&app, "/healthz").0, StatusCode::OK);
+        assert_eq!(get_json(&app, "/healthz").0, StatusCode::OK);
 
         let rebuild = IngestOptions {
             rebuild: true,
@@ -284,7 +258,7 @@ fn a_server_whose_index_breaks_answers_503_with_the_message_and_recovers_after_a
         };
         dossier::engine::ingest(&index, &env.paths(&["docs"]), &rebuild, &mut ()).unwrap();
         after_recheck();
-        let (status, body) = get(&app, &search);
+        let (status, body) = get_json(&app, &search);
         assert_eq!(status, StatusCode::OK, "{kind}: {body}");
         assert_eq!(body["total_hits"], total, "{kind}");
     }

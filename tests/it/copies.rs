@@ -10,8 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use dossier::engine::{Engine, IngestOptions};
 use dossier::index::DossierIndex;
 use dossier::model::Passage;
@@ -19,9 +18,8 @@ use dossier::search::trend::TrendBy;
 use dossier::search::{SearchOptions, SearchRequest, SearchResults};
 use dossier::server::{self, ServerConfig};
 use serde_json::Value;
-use tower::ServiceExt;
 
-use crate::common::{ingest_in_ram, json_of, paths, text_of, TestEnv};
+use crate::common::{get_json, ingest_in_ram, json_of, paths, text_of, TestEnv};
 use crate::copies_score;
 
 /// The speeches the outlets copy, then the outlets.
@@ -359,19 +357,9 @@ fn the_api_folds_unless_asked_not_to() {
     let (_env, engine) = wire();
     let app = server::router(Arc::new(engine), &ServerConfig::default());
     let get = |uri: &str| -> Value {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
-            let response = app.clone().oneshot(request).await.unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            serde_json::from_slice(&body).unwrap()
-        })
+        let (status, json) = get_json(&app, uri);
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        json
     };
     let folded = get("/api/search?q=triggered");
     assert_eq!(folded["total_hits"], 4);

@@ -14,7 +14,7 @@ use dossier::engine::{Engine, IndexLocation};
 use dossier::server::ServerConfig;
 
 use crate::common::generated::Corpus;
-use crate::common::{self, stderr, TestEnv};
+use crate::common::{self, generated_index, TestEnv};
 
 /// A `dossier serve` child on a free loopback port, killed when dropped.
 struct Served {
@@ -31,11 +31,7 @@ impl Drop for Served {
 
 /// An env with a small generated corpus in `idx`, and a file beside it that is not indexed.
 fn indexed() -> (TestEnv, Corpus) {
-    let env = TestEnv::empty();
-    let corpus = Corpus::new(&env.path("docs"), 31, 8);
-    let docs = corpus.dir.to_string_lossy().into_owned();
-    let out = env.run(&["ingest", &docs, "--index", "idx", "-q"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (env, corpus) = generated_index(31, 8);
     std::fs::write(env.path("secret.txt"), "TOPSECRET the launch codes\n").unwrap();
     (env, corpus)
 }

@@ -5,16 +5,14 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use dossier::engine::{Engine, IndexLocation};
 use dossier::output::{self, text::Style, Format};
 use dossier::search::quote::QuoteRequest;
 use dossier::server::{self, ServerConfig};
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
-use crate::common::{corpus, corpus_index_dir, stderr, stdout, TestEnv, SEED};
+use crate::common::{corpus, corpus_index_dir, get_json, stderr, stdout, TestEnv, SEED};
 
 const ISR: &str = "fixtures/ungd/ISR_70_2015.txt";
 const USA: &str = "fixtures/ungd/USA_72_2017.txt";
@@ -331,19 +329,7 @@ fn api(uri: &str) -> (StatusCode, Value) {
     };
     let engine = Arc::new(Engine::open(&location, &mut ()).unwrap());
     let app = server::router(engine, &ServerConfig::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
-        let response = app.oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, serde_json::from_slice(&body).unwrap())
-    })
+    get_json(&app, uri)
 }
 
 #[test]

@@ -485,6 +485,42 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `GET uri` on a router in this process: the status and the body as JSON (`Null` when the body
+/// is not JSON).
+pub fn get_json(app: &axum::Router, uri: &str) -> (axum::http::StatusCode, serde_json::Value) {
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let request = axum::http::Request::builder()
+            .uri(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        )
+    })
+}
+
+/// A temp env with a generated corpus (`Corpus::new(docs, seed, documents)`) ingested into
+/// `idx`.
+pub fn generated_index(seed: u64, documents: usize) -> (TestEnv, generated::Corpus) {
+    let env = TestEnv::empty();
+    let corpus = generated::Corpus::new(&env.path("docs"), seed, documents);
+    let docs = corpus.dir.to_string_lossy().into_owned();
+    let out = env.run(&["ingest", &docs, "--index", "idx", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (env, corpus)
+}
+
 /// A server in this process over `engine`, on a free loopback port, with `config`'s bounds, in
 /// a thread (and runtime) of its own: its address.
 pub fn serve_in_process(
