@@ -5,7 +5,7 @@
 //! also marks lone words of it); here a phrase marks only its own occurrences, and aliases,
 //! compounds, prefixes and fuzzy words mark what they matched.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::index::analyzer::{Analysis, AnalyzedToken, StemKeys, WordAnalyzer};
 
@@ -62,13 +62,14 @@ pub fn highlight(tokens: &[AnalyzedToken], matchers: &[Matcher]) -> Vec<(usize, 
     if matchers.is_empty() {
         return Vec::new();
     }
-    let mut at: HashMap<usize, Vec<&AnalyzedToken>> = HashMap::new();
-    for t in tokens {
-        at.entry(t.position).or_default().push(t);
-    }
+    // The tokens by position (a stable sort: at one position, in the order of `tokens`).
+    let mut at: Vec<&AnalyzedToken> = tokens.iter().collect();
+    at.sort_by_key(|t| t.position);
     let find = |position: usize, terms: &HashSet<String>| -> Option<&AnalyzedToken> {
-        at.get(&position)?
+        let from = at.partition_point(|t| t.position < position);
+        at[from..]
             .iter()
+            .take_while(|t| t.position == position)
             .copied()
             .find(|t| terms.contains(&t.term))
     };
