@@ -55,7 +55,7 @@ impl ColumnCache {
         let fast = segment.fast_fields();
         let columns = Arc::new(SegmentColumns {
             cluster: fast.u64("cluster")?,
-            serial: fast.u64("serial")?,
+            serial: fast.u64(super::SERIAL_FIELD)?,
             date: fast.date("date")?,
         });
         let mut segments = self.lock();

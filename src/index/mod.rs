@@ -187,6 +187,9 @@ pub fn text_digest(text: &str) -> u64 {
     u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("eight bytes"))
 }
 
+/// The name of the fast field of ingest order (see [`copies`]): rankings break ties by it.
+pub const SERIAL_FIELD: &str = "serial";
+
 /// The name of the fast field that marks reference matter.
 pub const REFERENCE_FIELD: &str = "reference";
 
@@ -293,7 +296,7 @@ impl Fields {
                 REFERENCE_FIELD,
                 NumericOptions::default().set_stored().set_fast(),
             ),
-            serial: b.add_u64_field("serial", NumericOptions::default().set_fast()),
+            serial: b.add_u64_field(SERIAL_FIELD, NumericOptions::default().set_fast()),
             cluster: b.add_u64_field(
                 "cluster",
                 NumericOptions::default().set_fast().set_indexed(),
@@ -335,7 +338,7 @@ impl Fields {
             month: get("month")?,
             day: get("day")?,
             reference: get(REFERENCE_FIELD)?,
-            serial: get("serial")?,
+            serial: get(SERIAL_FIELD)?,
             cluster: get("cluster")?,
             copy_bands: get("copy_bands")?,
         })

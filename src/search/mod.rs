@@ -19,8 +19,9 @@ pub mod trend;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::Searcher;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::{DocAddress, Order, Score, Searcher};
 
 use crate::index::analyzer::{Analysis, WordAnalyzer};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError};
@@ -440,9 +441,7 @@ impl<'i> SearchSession<'i> {
 
     /// Runs a compiled query: its page of hits and, with [`SearchOptions::count`], its count.
     fn collect(&self, request: &SearchRequest, compiled: Compiled) -> Result<Ranked, SearchError> {
-        let top = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .order_by_score();
+        let top = top_passages(request.limit.max(1), request.offset);
         let error = |e| IndexError::Tantivy {
             dir: self.index.display_dir(),
             source: e,
@@ -460,6 +459,10 @@ impl<'i> SearchSession<'i> {
             let total = top.len() + request.offset;
             (top, total)
         };
+        let top = top
+            .into_iter()
+            .map(|((score, _), at)| (score, at))
+            .collect();
         Ok(Ranked {
             compiled,
             total,
@@ -655,6 +658,23 @@ struct Ranked {
     compiled: Compiled,
     total: usize,
     top: Vec<(f32, tantivy::DocAddress)>,
+}
+
+/// The collector of a ranking: the `limit` best passages after the first `offset`, by score,
+/// and passages of equal score in ingest order (by serial, lowest first), so that a ranking
+/// never depends on how the index happens to be cut into segments: a rebuild of the same
+/// documents ranks them the same way.
+pub(crate) fn top_passages(
+    limit: usize,
+    offset: usize,
+) -> impl Collector<Fruit = Vec<((Score, Option<u64>), DocAddress)>> {
+    TopDocs::with_limit(limit).and_offset(offset).order_by((
+        SortBySimilarityScore,
+        (
+            SortByStaticFastValue::<u64>::for_field(crate::index::SERIAL_FIELD),
+            Order::Asc,
+        ),
+    ))
 }
 
 /// Runs one `request` against `index`.

@@ -255,3 +255,60 @@ fn a_question_needs_most_of_its_words_and_keywords_need_all() {
     any.options.mode = dossier::search::MatchMode::Any;
     assert_eq!(json_of(&run(corpus(), &any)).match_mode, "all");
 }
+
+#[test]
+fn passages_of_equal_score_rank_in_ingest_order_whatever_the_segments() {
+    // Six one-passage documents, each ingested (and committed) on its own: six segments, which
+    // a searcher visits in no particular order. Every passage scores the same for `snapback`
+    // (one occurrence, as many words), so only the tie-break orders them.
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "aland",
+        "borduria",
+        "carpania",
+        "dorvia",
+        "elbonia",
+        "freedonia",
+    ];
+    let engine = dossier::engine::Engine::from_index(dossier::index::DossierIndex::create_in_ram());
+    for name in names {
+        let path = dir.path().join(format!("{name}.txt"));
+        let text = format!("The snapback clause was raised by the delegation of {name} today.\n");
+        std::fs::write(&path, text).unwrap();
+        let report = engine
+            .ingest(&[path], &IngestOptions::default(), &mut ())
+            .unwrap();
+        assert!(!report.has_errors(), "{:?}", report.skips);
+    }
+    let json = search(&engine, "snapback");
+    assert_eq!(json.hits.len(), names.len());
+    assert!(
+        json.hits.iter().all(|h| h.score == json.hits[0].score),
+        "the scores tie: {:?}",
+        json.hits.iter().map(|h| h.score).collect::<Vec<_>>()
+    );
+    let order: Vec<&str> = json
+        .hits
+        .iter()
+        .map(|h| {
+            names
+                .iter()
+                .copied()
+                .find(|n| h.doc_id.ends_with(&format!("{n}.txt")))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(order, names, "ties rank in ingest order");
+    // And so does every page of them.
+    let mut page = SearchRequest::new("snapback", 2);
+    page.offset = 2;
+    let second: Vec<String> = json_of(&run(&engine, &page))
+        .hits
+        .iter()
+        .map(|h| h.doc_id.clone())
+        .collect();
+    assert_eq!(
+        second,
+        [json.hits[2].doc_id.clone(), json.hits[3].doc_id.clone()]
+    );
+}
