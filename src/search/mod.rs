@@ -459,10 +459,7 @@ impl<'i> SearchSession<'i> {
             let total = top.len() + request.offset;
             (top, total)
         };
-        let top = top
-            .into_iter()
-            .map(|((score, _), at)| (score, at))
-            .collect();
+        let top = scored(top);
         Ok(Ranked {
             compiled,
             total,
@@ -675,6 +672,13 @@ pub(crate) fn top_passages(
             Order::Asc,
         ),
     ))
+}
+
+/// What [`top_passages`] collected, as score and address.
+pub(crate) fn scored(top: Vec<((Score, Option<u64>), DocAddress)>) -> Vec<(Score, DocAddress)> {
+    top.into_iter()
+        .map(|((score, _), at)| (score, at))
+        .collect()
 }
 
 /// Runs one `request` against `index`.
