@@ -9,10 +9,11 @@
 //! - a **MinHash** of the shingle set under [`BANDS`] × [`ROWS`] fixed hash functions (a
 //!   fixed-seed multiply-xorshift permutation each), cut into [`BANDS`] bands of [`ROWS`]
 //!   values. Two passages share a band key with probability `1 - (1 - J^ROWS)^BANDS` for a
-//!   Jaccard similarity `J` of their shingle sets (0.997 at 0.8, 0.91 at 0.6, 0.02 at 0.1):
-//!   locality-sensitive hashing. The band keys are indexed (`copy_keys`), so a later ingest
-//!   finds its candidates with term lookups; the passages of the current run, not searchable
-//!   before the commit, are found in an in-memory map of this run's band keys;
+//!   Jaccard similarity `J` of their shingle sets (0.999 at 0.8, 0.91 at 0.6, 0.01 at 0.1):
+//!   locality-sensitive hashing. The band keys are kept in a fast field (`copy_bands`, two to a
+//!   value), which a later ingest reads into memory once to find its candidates among the
+//!   committed passages; the passages of the current run, not searchable before the commit,
+//!   are in the same in-memory map of band keys;
 //! - a **sketch**: the [`SKETCH`] smallest shingle hashes (bottom-k; the whole set for a
 //!   passage of up to [`SKETCH`] shingles), which estimates the Jaccard similarity of two
 //!   passages and the containment of the smaller in the larger (exactly, when both are short).
