@@ -2,7 +2,7 @@
 //!
 //! An [`Engine`] is an open index with its alias table. It answers [`Engine::search`],
 //! [`Engine::show`], [`Engine::document`], [`Engine::stats`], [`Engine::facet`],
-//! [`Engine::batch`] and [`Engine::eval`], and writes with [`ingest`] and [`Engine::remove`].
+//! [`Engine::batch`] and [`Engine::eval`], and writes with [`Engine::ingest`] and [`Engine::remove`].
 //! Everything comes back as data; nothing here prints. Progress and skipped files reach the
 //! caller through an [`IngestObserver`].
 

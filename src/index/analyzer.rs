@@ -879,8 +879,8 @@ impl TokenStream for IndexTokenStream<'_> {
 
 /// The words of `text` (UAX #29 word segments holding a letter or digit) with their byte
 /// offsets. Whitespace always separates words, so each whitespace-free run is segmented on its
-/// own: pure-ASCII runs (nearly all of them) by [`ascii_words`], which applies the same rules
-/// much faster, the others by `unicode-segmentation`.
+/// own: pure-ASCII runs (nearly all of them, and a whole ASCII text at once) by a scanner that
+/// applies the same rules much faster, the others by `unicode-segmentation`.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     // In ASCII text whitespace never joins anything: the whole text segments as its runs do.
     if text.is_ascii() {

@@ -18,11 +18,11 @@
 //!   passage of up to [`SKETCH`] shingles), which estimates the Jaccard similarity of two
 //!   passages and the containment of the smaller in the larger (exactly, when both are short).
 //!
-//! A candidate from another document is a **copy** when [`is_copy`] says so: a Jaccard
-//! similarity of at least [`JACCARD`] (a changed or dropped word, punctuation, small edits), or,
-//! for passages of 30 shingles or more, the smaller contained in the larger ([`CONTAINMENT`]: a
-//! truncated copy, or one with a first sentence of its own). A passage joins the cluster of its most similar copy; else it starts a cluster. A
-//! cluster's id is the **serial** (ingest order, unique in the index) of its first member, the
+//! A candidate from another document is a **copy** when [`is_copy`] says so, by the [`RULES`]: a
+//! high enough Jaccard similarity (a changed or dropped word, punctuation, small edits), or, for
+//! passages of 30 shingles or more, the smaller contained in the larger (a truncated copy, or one
+//! with a first sentence of its own). A passage joins the cluster of its most similar copy;
+//! else it starts a cluster. A cluster's id is the **serial** (ingest order, unique in the index) of its first member, the
 //! earliest ingested. Exact copies have the same shingle set, hence every band and a similarity
 //! of 1: no separate digest is needed to find them.
 //!

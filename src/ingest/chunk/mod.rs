@@ -3,7 +3,8 @@
 //!
 //! Pure functions over `&str`: no I/O, no index.
 //! - [`layout`] decides which lines make a paragraph in plain text (blank-line, one per line,
-//!   hard-wrapped, mixed) and drops page furniture; [`markdown`] does the same for Markdown;
+//!   hard-wrapped, mixed) and drops page furniture; [`super::markdown`] does the same for
+//!   Markdown;
 //! - a heading is not a passage: it becomes the `section` of the passages that follow it. In
 //!   plain text a line needs evidence to be one: its own shape (`heading`: short, title-like, no
 //!   sentence running through it) and the document's agreement ([`layout`]); when in doubt it
@@ -11,7 +12,7 @@
 //! - the title is the first Markdown heading, or the first line of a text file when it reads as
 //!   a title; it is not a passage either, unless it is all the text there is;
 //! - interface debris ("Was this news useful?") is dropped (see [`super::debris`]);
-//! - [`paragraph`] joins a paragraph's lines (undoing end-of-line hyphenation), takes off the
+//! - the `paragraph` module joins a paragraph's lines (undoing end-of-line hyphenation), takes off the
 //!   source's paragraph number (`22.\t…`), and cuts a paragraph longer than
 //!   [`ChunkOptions::max_chars`] into parts at sentence boundaries.
 //!
@@ -69,7 +70,7 @@ pub struct Chunk {
     pub byte_start: u64,
     pub byte_end: u64,
     pub text: String,
-    /// Reference matter (a footnote, a reference list, a run of links): see [`reference`].
+    /// Reference matter (a footnote, a reference list, a run of links): see [`mod@reference`].
     pub reference: bool,
 }
 
