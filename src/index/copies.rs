@@ -22,8 +22,8 @@
 //! high enough Jaccard similarity (a changed or dropped word, punctuation, small edits), or, for
 //! passages of 30 shingles or more, the smaller contained in the larger (a truncated copy, or one
 //! with a first sentence of its own). A passage joins the cluster of its most similar copy;
-//! else it starts a cluster. A cluster's id is the **serial** (ingest order, unique in the index) of its first member, the
-//! earliest ingested. Exact copies have the same shingle set, hence every band and a similarity
+//! else it starts a cluster. A cluster's id is the **serial** (ingest order, unique in the
+//! index) of its first member, the earliest ingested. Exact copies have the same shingle set, hence every band and a similarity
 //! of 1: no separate digest is needed to find them.
 //!
 //! Short passages (under [`MIN_SHINGLES`] shingles: "Thank you, Mr. President.", addresses,
@@ -670,19 +670,15 @@ impl DossierIndex {
         searcher: &Searcher,
         addrs: &[DocAddress],
     ) -> Result<Vec<(u64, u64)>, IndexError> {
-        let mut columns: HashMap<u32, Arc<SegmentColumns>> = HashMap::new();
-        let mut out = Vec::with_capacity(addrs.len());
-        for addr in addrs {
-            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
-            {
+        addrs
+            .iter()
+            .map(|addr| {
                 let segment = searcher.segment_reader(addr.segment_ord);
-                slot.insert(self.columns.of(segment).map_err(|e| self.error(e))?);
-            }
-            let c = &columns[&addr.segment_ord];
-            let serial = c.serial.first(addr.doc_id).unwrap_or(u64::MAX);
-            out.push((c.cluster.first(addr.doc_id).unwrap_or(serial), serial));
-        }
-        Ok(out)
+                let columns = self.columns.of(segment).map_err(|e| self.error(e))?;
+                let member = columns.member(addr.segment_ord, addr.doc_id);
+                Ok((member.cluster, member.serial))
+            })
+            .collect()
     }
 
     /// Every passage `query` matches (of the clusters in `only`, when given), with its cluster

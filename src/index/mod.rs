@@ -174,34 +174,14 @@ pub struct Fields {
 /// hashed at once: the same bytes as hashing it word by word, without a string per word.
 pub fn text_digest(text: &str) -> u64 {
     let mut folded: Vec<u8> = Vec::with_capacity(text.len() + 1);
-    if text.is_ascii() {
-        // The ASCII whitespace `split_whitespace` splits at (Unicode's White_Space, which has
-        // the vertical tab that `u8::is_ascii_whitespace` leaves out).
-        let mut in_word = false;
-        for &b in text.as_bytes() {
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-                if in_word {
-                    folded.push(b' ');
-                    in_word = false;
-                }
-            } else {
-                folded.push(b.to_ascii_lowercase());
-                in_word = true;
-            }
+    for word in text.split_whitespace() {
+        if word.is_ascii() {
+            folded.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            // `str::to_lowercase`, not per character: a final sigma lower-cases as `ς`.
+            folded.extend_from_slice(word.to_lowercase().as_bytes());
         }
-        if in_word {
-            folded.push(b' ');
-        }
-    } else {
-        for word in text.split_whitespace() {
-            if word.is_ascii() {
-                folded.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
-            } else {
-                // `str::to_lowercase`, not per character: a final sigma lower-cases as `ς`.
-                folded.extend_from_slice(word.to_lowercase().as_bytes());
-            }
-            folded.push(b' ');
-        }
+        folded.push(b' ');
     }
     let bytes = blake3::hash(&folded);
     u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("eight bytes"))

@@ -6,8 +6,8 @@
 //! of their own nor counted against the page (more hits are fetched until the page is full, as
 //! grouping by document does). Its copies are every other matching passage of the cluster, not
 //! only those near it in the ranking, listed earliest-dated first (undated last, then in ingest
-//! order). `total_hits` still counts passages. [`SearchOptions::fold`](super::SearchOptions::fold) off shows every copy as a
-//! hit of its own.
+//! order). `total_hits` still counts passages. [`SearchOptions::fold`](super::SearchOptions::fold)
+//! off shows every copy as a hit of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -254,7 +254,8 @@ impl<'i> SearchSession<'i> {
     }
 
     /// This session, remembering term statistics in `stats` (shared with other sessions on
-    /// the same view of the index: the caller keeps them apart by searcher generation).
+    /// the same view of the index: the caller keeps them apart by the view's segments and
+    /// deletes, as [`crate::engine::Engine::session`] does).
     pub fn sharing_term_stats(self, stats: Arc<stats::TermStats>) -> SearchSession<'i> {
         SearchSession {
             term_stats: stats,

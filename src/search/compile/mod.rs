@@ -20,7 +20,7 @@ use tantivy::query::{
     PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Searcher, Term, TERMINATED};
+use tantivy::{DocSet, Term, TERMINATED};
 
 use super::aliases::{AliasTable, MAX_NAME_WORDS};
 use super::filter::{Filter, FilterError};
@@ -132,7 +132,6 @@ pub struct ScoredPart {
 
 /// The term statistics of a searcher, for expansion.
 struct SearcherStats<'a> {
-    searcher: &'a Searcher,
     stats: CachedStats<'a>,
     fields: Fields,
 }
@@ -149,7 +148,7 @@ impl SearcherStats<'_> {
 
 impl TermStats for SearcherStats<'_> {
     fn num_docs(&self) -> u64 {
-        self.searcher.num_docs()
+        self.stats.searcher.num_docs()
     }
 
     fn body_doc_freq(&self, term: &str) -> u64 {
@@ -163,10 +162,11 @@ impl TermStats for SearcherStats<'_> {
             Term::from_field_text(self.fields.body, b),
         ]);
         // The first match answers: the phrase is not counted through the whole index.
-        let Ok(weight) = phrase.weight(EnableScoring::disabled_from_searcher(self.searcher)) else {
+        let Ok(weight) = phrase.weight(EnableScoring::disabled_from_searcher(self.stats.searcher))
+        else {
             return false;
         };
-        self.searcher.segment_readers().iter().any(|segment| {
+        self.stats.searcher.segment_readers().iter().any(|segment| {
             weight.scorer(segment, 1.0).is_ok_and(|mut matches| {
                 let alive = segment.alive_bitset();
                 let mut doc = matches.doc();
@@ -186,7 +186,7 @@ impl TermStats for SearcherStats<'_> {
     ) -> Vec<(String, u64)> {
         let field = self.field(kind);
         let mut found = Vec::new();
-        for segment in self.searcher.segment_readers() {
+        for segment in self.stats.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
                 continue;
             };
@@ -217,7 +217,7 @@ impl TermStats for SearcherStats<'_> {
         let field = self.field(kind);
         let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
         let mut found = Vec::new();
-        for segment in self.searcher.segment_readers() {
+        for segment in self.stats.searcher.segment_readers() {
             let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
             else {
                 continue;
@@ -267,11 +267,7 @@ impl<'a> Compiler<'a> {
         meta_keys: &'a BTreeSet<String>,
         options: CompileOptions<'a>,
     ) -> Compiler<'a> {
-        let stats = SearcherStats {
-            searcher: stats.searcher,
-            stats,
-            fields,
-        };
+        let stats = SearcherStats { stats, fields };
         Compiler {
             fields,
             meta_keys,
@@ -641,7 +637,7 @@ impl<'a> Compiler<'a> {
 
     fn sequence_query(&self, field: Field, sequence: &[Vec<String>], slop: u32) -> Box<dyn Query> {
         let stats = self.expander.stats();
-        let total = stats.searcher.num_docs();
+        let total = stats.stats.searcher.num_docs();
         sequence_query_with(field, sequence, slop, &|term| {
             idf_weight(total, stats.stats.doc_freq(term))
         })
@@ -675,11 +671,7 @@ pub fn corrections(
     }
     let mut leaves = Vec::new();
     words(expr, &mut leaves);
-    let stats = SearcherStats {
-        searcher: stats.searcher,
-        stats,
-        fields,
-    };
+    let stats = SearcherStats { stats, fields };
     let mut expander = Expander::new(stats, None, false);
     let mut found = Vec::new();
     for leaf in leaves {
