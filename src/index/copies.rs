@@ -339,16 +339,20 @@ impl BandMap {
         }
     }
 
-    fn get(&self, key: u64) -> Option<u32> {
-        self.shards[(key >> 24) as usize % SHARDS]
-            .get(&(key as u32))
-            .copied()
+    fn insert(&mut self, key: u64, holder: u32) {
+        self.holder_or_insert(key, holder);
     }
 
-    fn insert(&mut self, key: u64, holder: u32) {
-        self.shards[(key >> 24) as usize % SHARDS]
-            .entry(key as u32)
-            .or_insert(holder);
+    /// The first passage holding `key`, or `None` when there is none and `holder` now holds
+    /// it: one probe of the map for both (it is a cache miss, most of the map's cost).
+    fn holder_or_insert(&mut self, key: u64, holder: u32) -> Option<u32> {
+        match self.shards[(key >> 24) as usize % SHARDS].entry(key as u32) {
+            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(holder);
+                None
+            }
+        }
     }
 
     fn forget_committed(&mut self) {
@@ -456,7 +460,6 @@ impl CopyFinder {
         let doc_index = self.docs;
         self.docs += 1;
         let mut out = Vec::with_capacity(doc.passages.len());
-        let mut signed = Vec::with_capacity(doc.passages.len());
         for passage in &doc.passages {
             let serial = self.next_serial;
             self.next_serial += 1;
@@ -473,7 +476,6 @@ impl CopyFinder {
                     cluster: serial,
                     bands: Vec::new(),
                 });
-                signed.push(None);
                 continue;
             };
             if self.committed.is_some() {
@@ -481,11 +483,14 @@ impl CopyFinder {
             }
             let mut best: Option<(f64, u64)> = None;
             let mut looked: Vec<u32> = Vec::new();
+            // The entry this passage gets: a band key nobody holds yet is its own from this
+            // probe on (the document's other passages skip it as their own document's).
+            let e = self.entries.len() as u32;
             for &key in &signature.bands {
-                let Some(holder) = self.bands.get(key) else {
+                let Some(holder) = self.bands.holder_or_insert(key, e) else {
                     continue;
                 };
-                if looked.contains(&holder) {
+                if holder == e || looked.contains(&holder) {
                     continue;
                 }
                 looked.push(holder);
@@ -545,30 +550,20 @@ impl CopyFinder {
                     }
                 }
             }
-            out.push(Assigned {
-                serial,
-                cluster: best.map_or(serial, |(_, cluster)| cluster),
-                bands: signature.bands.to_vec(),
-            });
-            signed.push(Some(signature));
-        }
-        // Only now, so that a document's passages are never each other's copies.
-        for (assigned, signature) in out.iter().zip(signed) {
-            let Some(signature) = signature else {
-                continue;
-            };
-            let e = self.entries.len() as u32;
+            let cluster = best.map_or(serial, |(_, cluster)| cluster);
             self.entries.push(Entry {
-                cluster: assigned.cluster,
+                cluster,
                 doc: doc_index,
                 start: self.sketches.len() as u32,
                 len: signature.sketch.len() as u8,
                 shingles: signature.shingles,
             });
             self.sketches.extend_from_slice(&signature.sketch);
-            for key in signature.bands {
-                self.bands.insert(key, e);
-            }
+            out.push(Assigned {
+                serial,
+                cluster,
+                bands: signature.bands.to_vec(),
+            });
         }
         Ok(out)
     }

@@ -6,7 +6,7 @@
 //! anywhere else would silently search with the wrong analyzer).
 
 pub mod analyzer;
-mod columns;
+pub(crate) mod columns;
 pub mod copies;
 mod directory;
 pub mod writer;
@@ -561,6 +561,11 @@ impl DossierIndex {
 
     pub fn fields(&self) -> &Fields {
         &self.fields
+    }
+
+    /// The fast-field columns of the searched segments, opened once per segment.
+    pub(crate) fn columns(&self) -> &columns::ColumnCache {
+        &self.columns
     }
 
     pub fn tantivy(&self) -> &Index {

@@ -14,14 +14,14 @@ pub mod query;
 pub mod quote;
 pub mod similar;
 pub mod stats;
+mod top;
 pub mod trend;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::{DocAddress, Order, Score, Searcher};
+use tantivy::collector::Count;
+use tantivy::Searcher;
 
 use crate::index::analyzer::{Analysis, WordAnalyzer};
 use crate::index::{DossierIndex, FacetCount, FacetError, IndexError};
@@ -442,7 +442,7 @@ impl<'i> SearchSession<'i> {
 
     /// Runs a compiled query: its page of hits and, with [`SearchOptions::count`], its count.
     fn collect(&self, request: &SearchRequest, compiled: Compiled) -> Result<Ranked, SearchError> {
-        let top = top_passages(request.limit.max(1), request.offset);
+        let top = top_passages(self.index, request.limit.max(1), request.offset);
         let error = |e| IndexError::Tantivy {
             dir: self.index.display_dir(),
             source: e,
@@ -460,7 +460,6 @@ impl<'i> SearchSession<'i> {
             let total = top.len() + request.offset;
             (top, total)
         };
-        let top = scored(top);
         Ok(Ranked {
             compiled,
             total,
@@ -659,27 +658,13 @@ struct Ranked {
 }
 
 /// The collector of a ranking: the `limit` best passages after the first `offset`, by score,
-/// and passages of equal score in ingest order (by serial, lowest first), so that a ranking
-/// never depends on how the index happens to be cut into segments: a rebuild of the same
-/// documents ranks them the same way.
+/// and passages of equal score in ingest order (see [`top`]).
 pub(crate) fn top_passages(
+    index: &DossierIndex,
     limit: usize,
     offset: usize,
-) -> impl Collector<Fruit = Vec<((Score, Option<u64>), DocAddress)>> {
-    TopDocs::with_limit(limit).and_offset(offset).order_by((
-        SortBySimilarityScore,
-        (
-            SortByStaticFastValue::<u64>::for_field(crate::index::SERIAL_FIELD),
-            Order::Asc,
-        ),
-    ))
-}
-
-/// What [`top_passages`] collected, as score and address.
-pub(crate) fn scored(top: Vec<((Score, Option<u64>), DocAddress)>) -> Vec<(Score, DocAddress)> {
-    top.into_iter()
-        .map(|((score, _), at)| (score, at))
-        .collect()
+) -> top::TopPassages<'_> {
+    top::TopPassages::new(limit, offset, index.columns())
 }
 
 /// Runs one `request` against `index`.

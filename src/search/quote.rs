@@ -391,12 +391,13 @@ fn candidates(
         Ok(Box::new(BooleanQuery::new(clauses)))
     };
     let limit = request.options.candidates.max(1);
-    let mut found = super::scored(
-        session
-            .searcher
-            .search(&filtered(Box::new(words))?, &super::top_passages(limit, 0))
-            .map_err(|e| index_error(session, e))?,
-    );
+    let mut found = session
+        .searcher
+        .search(
+            &filtered(Box::new(words))?,
+            &super::top_passages(session.index, limit, 0),
+        )
+        .map_err(|e| index_error(session, e))?;
     // The shingles' passages, by the rarity of the shingles each holds (a phrase of common
     // words can be rare, and one with a rare word common: `post-2015 development`).
     let total = session.searcher.num_docs().max(1) as f32;

@@ -312,3 +312,50 @@ fn passages_of_equal_score_rank_in_ingest_order_whatever_the_segments() {
         [json.hits[2].doc_id.clone(), json.hits[3].doc_id.clone()]
     );
 }
+
+#[test]
+fn every_page_of_a_long_run_of_ties_is_a_page_of_one_ranking() {
+    // One document, one segment: forty passages, every fifth with `snapback` twice (a higher
+    // score), the rest tying. The collector keeps only a page's worth of the best passages and
+    // cuts its buffer as matches stream in; whatever the page, it is a slice of one ranking:
+    // by score, and passages of equal score in ingest order (here, paragraph order).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ties.txt");
+    let text: String = (10..50)
+        .map(|n| {
+            if n % 5 == 0 {
+                format!("The snapback clause, snapback again, said delegation {n}.\n\n")
+            } else {
+                format!("The snapback clause was raised by delegation {n} today.\n\n")
+            }
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let engine = dossier::engine::Engine::from_index(dossier::index::DossierIndex::create_in_ram());
+    let report = engine
+        .ingest(&[path], &IngestOptions::default(), &mut ())
+        .unwrap();
+    assert!(!report.has_errors(), "{:?}", report.skips);
+    let all = json_of(&run(&engine, &SearchRequest::new("snapback", 100))).hits;
+    assert_eq!(all.len(), 40);
+    let key = |h: &crate::common::HitJson| (h.score, h.paragraph);
+    let ranked: Vec<(f32, u64)> = all.iter().map(key).collect();
+    assert!(ranked[0].0 > ranked[39].0, "two scores: {ranked:?}");
+    let mut expected = ranked.clone();
+    expected.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert_eq!(ranked, expected, "by score, then in ingest order");
+    assert_eq!(
+        ranked.iter().take(8).map(|r| r.1).collect::<Vec<_>>(),
+        [1, 6, 11, 16, 21, 26, 31, 36],
+        "the twice-matching passages first"
+    );
+    for limit in [1, 3, 7] {
+        for offset in (0..42).step_by(limit) {
+            let mut page = SearchRequest::new("snapback", limit);
+            page.offset = offset;
+            let got: Vec<(f32, u64)> = json_of(&run(&engine, &page)).hits.iter().map(key).collect();
+            let want: Vec<(f32, u64)> = ranked.iter().skip(offset).take(limit).copied().collect();
+            assert_eq!(got, want, "limit {limit}, offset {offset}");
+        }
+    }
+}

@@ -41,6 +41,11 @@ pub fn is_reference_heading(heading: &str) -> bool {
 
 /// The share of the characters of `text` that are in links (`https://…`, `www.…`).
 pub fn link_share(text: &str) -> f64 {
+    // Most passages have no link at all: a link has `://` or a `www.`, and a text without
+    // either has none (a scan for two bytes, not a look at every word).
+    if !text.contains("://") && !has_www(text) {
+        return 0.0;
+    }
     let total = text.chars().filter(|c| !c.is_whitespace()).count();
     if total == 0 {
         return 0.0;
@@ -49,14 +54,28 @@ pub fn link_share(text: &str) -> f64 {
         .split_whitespace()
         .map(|token| token.trim_start_matches(['(', '<', '[', '"', '“', '\'']))
         .filter(|token| {
-            let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
-            lower.starts_with("http://")
-                || lower.starts_with("https://")
-                || lower.starts_with("www.")
+            let starts = |prefix: &str| {
+                token
+                    .as_bytes()
+                    .get(..prefix.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+            };
+            starts("http://") || starts("https://") || starts("www.")
         })
         .map(|token| token.chars().count())
         .sum();
     linked as f64 / total as f64
+}
+
+/// Whether `text` has a `www.` in any case.
+fn has_www(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices('.').any(|(i, _)| {
+        i >= 3
+            && bytes[i - 3..i]
+                .iter()
+                .all(|b| b.eq_ignore_ascii_case(&b'w'))
+    })
 }
 
 /// Whether a passage under `section` with this text is reference matter.
@@ -100,5 +119,45 @@ mod tests {
             "Harbor mines are devices that explode."
         ));
         assert_eq!(link_share(""), 0.0);
+        assert!(link_share("see WwW.un.org") > 0.5);
+        assert!(link_share("see HTTPS://un.org") > 0.5);
+        assert_eq!(link_share("a www, not a link: awww. ww.x"), 0.0);
+    }
+
+    /// The share as first written: every word lower-cased and looked at.
+    fn link_share_word_by_word(text: &str) -> f64 {
+        let total = text.chars().filter(|c| !c.is_whitespace()).count();
+        if total == 0 {
+            return 0.0;
+        }
+        let linked: usize = text
+            .split_whitespace()
+            .map(|token| token.trim_start_matches(['(', '<', '[', '"', '“', '\'']))
+            .filter(|token| {
+                let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
+                lower.starts_with("http://")
+                    || lower.starts_with("https://")
+                    || lower.starts_with("www.")
+            })
+            .map(|token| token.chars().count())
+            .sum();
+        linked as f64 / total as f64
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_share_is_the_word_by_word_share(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[a-zA-Z.,:/]{0,9}").unwrap(),
+                    proptest::string::string_regex("[(<\"“']?(https?://|HTTP://|wWw\\.|www|ww\\.)[a-zé/.]{0,8}").unwrap(),
+                    proptest::string::string_regex("[é“ \t\n]{0,3}").unwrap(),
+                ],
+                0..12,
+            )
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(link_share(&text), link_share_word_by_word(&text), "{:?}", text);
+        }
     }
 }

@@ -1,0 +1,146 @@
+//! The ranking's collector: the best passages by score, and passages of equal score in ingest
+//! order (by serial, lowest first), so that a ranking never depends on how the index happens to
+//! be cut into segments: a rebuild of the same documents ranks them the same way.
+//!
+//! A passage's serial is read only when its score could place it (at or above the score of the
+//! last passage kept so far), not for every match: tantivy's collector ordered by
+//! `(score, serial)` reads it for every match, and a common word matches most of the index.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::columns::{ColumnCache, SegmentColumns};
+
+/// The `limit` best passages after the first `offset` (see the module docs).
+pub(crate) struct TopPassages<'a> {
+    limit: usize,
+    offset: usize,
+    columns: &'a ColumnCache,
+}
+
+impl<'a> TopPassages<'a> {
+    pub(crate) fn new(limit: usize, offset: usize, columns: &'a ColumnCache) -> TopPassages<'a> {
+        TopPassages {
+            limit,
+            offset,
+            columns,
+        }
+    }
+
+    /// Passages a segment keeps: the page and everything before it.
+    fn keep(&self) -> usize {
+        self.limit.saturating_add(self.offset).max(1)
+    }
+}
+
+/// A passage in the running.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Candidate {
+    score: Score,
+    serial: u64,
+    addr: DocAddress,
+}
+
+/// Best first: the higher score, then the lower serial.
+fn better(a: &Candidate, b: &Candidate) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| a.serial.cmp(&b.serial))
+}
+
+impl Collector for TopPassages<'_> {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = TopPassagesOfSegment;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<TopPassagesOfSegment> {
+        Ok(TopPassagesOfSegment {
+            ord,
+            columns: self.columns.of(segment)?,
+            keep: self.keep(),
+            buffer: Vec::new(),
+            threshold: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Candidate>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<Candidate> = fruits.into_iter().flatten().collect();
+        all.sort_unstable_by(better);
+        Ok(all
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .map(|c| (c.score, c.addr))
+            .collect())
+    }
+}
+
+/// [`TopPassages`] in one segment: a buffer of up to twice the passages kept, cut back to
+/// those when full (a selection, not a sort), after which only a passage better than the
+/// last one kept can enter.
+pub(crate) struct TopPassagesOfSegment {
+    ord: SegmentOrdinal,
+    columns: Arc<SegmentColumns>,
+    keep: usize,
+    buffer: Vec<Candidate>,
+    threshold: Option<(Score, u64)>,
+}
+
+impl TopPassagesOfSegment {
+    fn serial(&self, doc: DocId) -> u64 {
+        self.columns.serial.first(doc).unwrap_or(u64::MAX)
+    }
+
+    fn cut(&mut self) {
+        let last = self.keep - 1;
+        self.buffer.select_nth_unstable_by(last, better);
+        self.buffer.truncate(self.keep);
+        let worst = self.buffer[last];
+        self.threshold = Some((worst.score, worst.serial));
+    }
+}
+
+impl SegmentCollector for TopPassagesOfSegment {
+    type Fruit = Vec<Candidate>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let serial = match self.threshold {
+            None => self.serial(doc),
+            Some((at, last)) => match score.total_cmp(&at) {
+                Ordering::Less => return,
+                Ordering::Greater => self.serial(doc),
+                Ordering::Equal => {
+                    let serial = self.serial(doc);
+                    if serial >= last {
+                        return;
+                    }
+                    serial
+                }
+            },
+        };
+        self.buffer.push(Candidate {
+            score,
+            serial,
+            addr: DocAddress::new(self.ord, doc),
+        });
+        if self.buffer.len() >= self.keep.saturating_mul(2) {
+            self.cut();
+        }
+    }
+
+    fn harvest(mut self) -> Vec<Candidate> {
+        self.buffer.sort_unstable_by(better);
+        self.buffer.truncate(self.keep);
+        self.buffer
+    }
+}
