@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use tantivy::columnar::ColumnValues;
+use tantivy::columnar::{ColumnIndex, ColumnValues};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
@@ -64,11 +64,16 @@ impl Weight for AdjustedWeight {
             None => None,
         };
         // An index without the field (none in practice: the schema has it) adjusts nothing.
+        // Every passage has its flag: the values are read by document directly, without the
+        // column index's look-up of where a document's values are (a tenth of a word query).
         let reference = reader
             .fast_fields()
             .u64(REFERENCE_FIELD)
             .ok()
-            .map(|column| column.first_or_default_col(0));
+            .map(|column| match column.index {
+                ColumnIndex::Full => column.values,
+                _ => column.first_or_default_col(0),
+            });
         Ok(Box::new(AdjustedScorer {
             inner,
             text,

@@ -101,8 +101,10 @@ impl Weight for UnionWeight {
             // One child scores alone as the union would (a sum or a maximum of one).
             1 => children.pop().expect("one child"),
             _ => {
+                let docs = children.iter().map(|c| c.doc()).collect();
                 let mut union = UnionScorer {
                     children,
+                    docs,
                     doc: 0,
                     combine: self.combine,
                 };
@@ -136,6 +138,9 @@ impl Weight for UnionWeight {
 struct UnionScorer {
     /// Each positioned on its next match (none terminated when the union is built).
     children: Vec<Box<dyn Scorer>>,
+    /// The document each child is on (`docs[i]` is `children[i].doc()`, kept here: a child
+    /// moves only when the union moves it, and asking it costs a virtual call).
+    docs: Vec<DocId>,
     doc: DocId,
     combine: Combine,
 }
@@ -143,11 +148,7 @@ struct UnionScorer {
 impl UnionScorer {
     /// The smallest document a child is on.
     fn first(&self) -> DocId {
-        self.children
-            .iter()
-            .map(|c| c.doc())
-            .min()
-            .unwrap_or(TERMINATED)
+        self.docs.iter().copied().min().unwrap_or(TERMINATED)
     }
 }
 
@@ -156,9 +157,9 @@ impl DocSet for UnionScorer {
         if self.doc == TERMINATED {
             return TERMINATED;
         }
-        for child in &mut self.children {
-            if child.doc() == self.doc {
-                child.advance();
+        for (child, doc) in self.children.iter_mut().zip(&mut self.docs) {
+            if *doc == self.doc {
+                *doc = child.advance();
             }
         }
         self.doc = self.first();
@@ -169,9 +170,9 @@ impl DocSet for UnionScorer {
         if target <= self.doc {
             return self.doc;
         }
-        for child in &mut self.children {
-            if child.doc() < target {
-                child.seek(target);
+        for (child, doc) in self.children.iter_mut().zip(&mut self.docs) {
+            if *doc < target {
+                *doc = child.seek(target);
             }
         }
         self.doc = self.first();
@@ -199,8 +200,8 @@ impl Scorer for UnionScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
         let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-        for child in &mut self.children {
-            if child.doc() == doc {
+        for (child, &at) in self.children.iter_mut().zip(&self.docs) {
+            if at == doc {
                 let score = child.score();
                 max = Score::max(score, max);
                 sum += score;
