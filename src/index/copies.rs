@@ -344,7 +344,7 @@ impl BandMap {
     }
 
     /// The first passage holding `key`, or `None` when there is none and `holder` now holds
-    /// it: one probe of the map for both (it is a cache miss, most of the map's cost).
+    /// it: one probe of the map for both.
     fn holder_or_insert(&mut self, key: u64, holder: u32) -> Option<u32> {
         match self.shards[(key >> 24) as usize % SHARDS].entry(key as u32) {
             std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
