@@ -32,7 +32,6 @@
 //! the thresholds: different paragraphs that happen to begin alike.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -295,48 +294,51 @@ struct Seen {
     signature: Option<Signature>,
 }
 
-/// Band keys are hashes already: the map spreads them with one multiplication.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-        self.0 = self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Band key → its first passage: an index into this run's entries, or, with
-/// [`COMMITTED`] set, into the committed passages read as candidates.
-type Shard = HashMap<u32, u32, BuildHasherDefault<KeyHasher>>;
-
-/// The map is cut into this many shards by the keys' top bits: each stays small enough to
-/// grow inside the cache.
-const SHARDS: usize = 256;
-
 /// Marks a committed passage in the map.
 const COMMITTED: u32 = 1 << 31;
 
-/// The band keys of this run's passages and of the committed ones.
+/// A free slot of the band map (no holder is `u32::MAX`: entries and committed passages are
+/// numbered below it).
+const FREE: u64 = u64::MAX;
+
+/// Band key → its first passage: an index into this run's entries, or, with [`COMMITTED`]
+/// set, into the committed passages read as candidates.
+///
+/// One flat table probed linearly, a slot being the key and its holder in one word: a probe
+/// is one cache line, and the map of a large corpus (ten keys a passage) is far bigger than
+/// the cache, so that line is a miss. [`BandMap::prefetch`] asks for a passage's lines
+/// before they are probed, so that its misses overlap instead of following one another.
+/// Band keys are hashes already: their low bits pick the slot.
 struct BandMap {
-    shards: Vec<Shard>,
+    slots: Vec<u64>,
+    len: usize,
 }
 
 impl BandMap {
     fn new() -> BandMap {
         BandMap {
-            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            slots: vec![FREE; 1 << 16],
+            len: 0,
         }
+    }
+
+    fn home(&self, key: u64) -> usize {
+        key as usize & (self.slots.len() - 1)
+    }
+
+    /// Brings the slots of `keys` into the cache ahead of their probes.
+    fn prefetch(&self, keys: &[u64]) {
+        #[cfg(target_arch = "x86_64")]
+        for &key in keys {
+            let slot: *const u64 = &self.slots[self.home(key)];
+            // SAFETY: a prefetch is only a hint (it cannot fault), of an address inside the
+            // table; SSE is part of every x86-64 CPU.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast())
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = keys;
     }
 
     fn insert(&mut self, key: u64, holder: u32) {
@@ -346,19 +348,46 @@ impl BandMap {
     /// The first passage holding `key`, or `None` when there is none and `holder` now holds
     /// it: one probe of the map for both.
     fn holder_or_insert(&mut self, key: u64, holder: u32) -> Option<u32> {
-        match self.shards[(key >> 24) as usize % SHARDS].entry(key as u32) {
-            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(holder);
-                None
+        let key = key as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(u64::from(key));
+        loop {
+            let slot = self.slots[i];
+            if slot == FREE {
+                break;
             }
+            if (slot >> 32) as u32 == key {
+                return Some(slot as u32);
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = u64::from(key) << 32 | u64::from(holder);
+        self.len += 1;
+        // At most 60% full: probes stay short.
+        if self.len * 5 > self.slots.len() * 3 {
+            self.rebuild(self.slots.len() * 2, |_| true);
+        }
+        None
+    }
+
+    /// The table at `capacity` slots, with only the slots `keep` keeps.
+    fn rebuild(&mut self, capacity: usize, keep: impl Fn(u64) -> bool) {
+        let old = std::mem::replace(&mut self.slots, vec![FREE; capacity]);
+        self.len = 0;
+        let mask = capacity - 1;
+        for slot in old.into_iter().filter(|&s| s != FREE && keep(s)) {
+            let mut i = self.home(slot >> 32);
+            while self.slots[i] != FREE {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+            self.len += 1;
         }
     }
 
     fn forget_committed(&mut self) {
-        for shard in &mut self.shards {
-            shard.retain(|_, h| *h & COMMITTED == 0);
-        }
+        let capacity = self.slots.len();
+        self.rebuild(capacity, |slot| slot as u32 & COMMITTED == 0);
     }
 }
 
@@ -486,6 +515,7 @@ impl CopyFinder {
             // The entry this passage gets: a band key nobody holds yet is its own from this
             // probe on (the document's other passages skip it as their own document's).
             let e = self.entries.len() as u32;
+            self.bands.prefetch(&signature.bands);
             for &key in &signature.bands {
                 let Some(holder) = self.bands.holder_or_insert(key, e) else {
                     continue;
@@ -935,6 +965,45 @@ mod tests {
             the General Assembly at its fifty-second session.";
         let l = like(a, b);
         assert!(!is_copy(&l), "{l:?}");
+    }
+
+    /// The band map keeps each key's first holder through every growth of its table, and
+    /// forgetting the committed passages keeps this run's.
+    #[test]
+    fn the_band_map_keeps_first_holders_as_it_grows() {
+        let mut map = BandMap::new();
+        let mut next = crate::testing::lcg(0xba5d);
+        // Keys from the same mixer as real band keys, and some that collide in their low bits.
+        let keys: Vec<u64> = (0..150_000u64)
+            .map(|i| {
+                if i % 7 == 0 {
+                    (i << 20) & 0xffff_ffff
+                } else {
+                    splitmix(next() as u64) >> 32
+                }
+            })
+            .collect();
+        let mut first: HashMap<u64, u32> = HashMap::new();
+        for (i, &key) in keys.iter().enumerate() {
+            let holder = if i % 3 == 0 {
+                COMMITTED | i as u32
+            } else {
+                i as u32
+            };
+            let expected = first.get(&key).copied();
+            assert_eq!(map.holder_or_insert(key, holder), expected, "key {key:#x}");
+            first.entry(key).or_insert(holder);
+        }
+        assert!(map.slots.len() >= 1 << 18, "the table grew");
+        map.forget_committed();
+        for (&key, &holder) in &first {
+            let found = map.holder_or_insert(key, u32::MAX - 1);
+            if holder & COMMITTED == 0 {
+                assert_eq!(found, Some(holder));
+            } else {
+                assert_eq!(found, None, "a committed holder is forgotten");
+            }
+        }
     }
 
     /// The Jaccard estimate is exact for short passages and close for long ones.
