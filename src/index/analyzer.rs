@@ -572,8 +572,20 @@ impl WordAnalyzer {
                     continue;
                 }
                 if run == 1 {
-                    // A single letter or digit (an initial of `U. S.`, perhaps).
-                    self.exact_hash(text, at + s, &text[at + s..at + e], state, out);
+                    // A single letter or digit: an initial of `U. S.`, perhaps.
+                    let b = block[s];
+                    let initial =
+                        b.is_ascii_uppercase() && text.as_bytes().get(at + e) == Some(&b'.');
+                    if initial && state.prev_initial {
+                        self.exact_hash(text, at + s, &text[at + s..at + e], state, out);
+                    } else {
+                        // What `exact_hash` does with it.
+                        state.prev_initial = initial;
+                        state.prev_end = at + e;
+                        state.form.clear();
+                        state.form.push(char::from(b.to_ascii_lowercase()));
+                        out.push(hash_form(&[b.to_ascii_lowercase()]));
+                    }
                 } else {
                     state.prev_initial = false;
                     state.prev_end = at + e;
@@ -1435,6 +1447,7 @@ mod tests {
             "Iran’s and Khamene'i's words, ZÜRICH and Zürich".into(),
             "snap-back 3.5 percent, 1,000 men; don't".into(),
             format!("{} end", "x".repeat(70)),
+            "The U. S. and the U.K. said a word on A. B. Smith's plan; ".repeat(5),
         ];
         // Long texts too (the ASCII path reads 64 bytes at a time), mostly of plain words and
         // spaces with the odd joiner, underscore or non-ASCII letter, so that every kind of

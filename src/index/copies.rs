@@ -306,7 +306,7 @@ const FREE: u64 = u64::MAX;
 ///
 /// One flat table probed linearly, a slot being the key and its holder in one word: a probe
 /// is one cache line, and the map of a large corpus (ten keys a passage) is far bigger than
-/// the cache, so that line is a miss. [`BandMap::prefetch`] asks for a passage's lines
+/// the cache, so that line is a miss. [`BandMap::prefetch`] asks for a document's lines
 /// before they are probed, so that its misses overlap instead of following one another.
 /// Band keys are hashes already: their low bits pick the slot.
 struct BandMap {
@@ -489,16 +489,29 @@ impl CopyFinder {
         let doc_index = self.docs;
         self.docs += 1;
         let mut out = Vec::with_capacity(doc.passages.len());
-        for passage in &doc.passages {
+        // Without signatures (a benchmark-only build, benches/copies-cost.sh), every passage is
+        // a short one: its own cluster.
+        let signatures: Vec<Option<Signature>> = doc
+            .passages
+            .iter()
+            .map(|passage| {
+                if cfg!(feature = "bench-no-copy-signatures") {
+                    None
+                } else {
+                    self.signer.sign(&passage.text)
+                }
+            })
+            .collect();
+        if self.committed.is_some() && signatures.iter().any(Option::is_some) {
+            self.load_committed()?;
+        }
+        // The document's band keys are asked for all at once, well ahead of their probes.
+        for signature in signatures.iter().flatten() {
+            self.bands.prefetch(&signature.bands);
+        }
+        for signature in signatures {
             let serial = self.next_serial;
             self.next_serial += 1;
-            // Without signatures (a benchmark-only build, benches/copies-cost.sh), every
-            // passage is a short one: its own cluster.
-            let signature = if cfg!(feature = "bench-no-copy-signatures") {
-                None
-            } else {
-                self.signer.sign(&passage.text)
-            };
             let Some(signature) = signature else {
                 out.push(Assigned {
                     serial,
@@ -507,15 +520,11 @@ impl CopyFinder {
                 });
                 continue;
             };
-            if self.committed.is_some() {
-                self.load_committed()?;
-            }
             let mut best: Option<(f64, u64)> = None;
             let mut looked: Vec<u32> = Vec::new();
             // The entry this passage gets: a band key nobody holds yet is its own from this
             // probe on (the document's other passages skip it as their own document's).
             let e = self.entries.len() as u32;
-            self.bands.prefetch(&signature.bands);
             for &key in &signature.bands {
                 let Some(holder) = self.bands.holder_or_insert(key, e) else {
                     continue;
