@@ -1464,7 +1464,7 @@ mod tests {
                     .map(|_| {
                         let r = next();
                         // Plain letters nine times out of ten in prose.
-                        if i % 2 == 1 && r % 10 != 0 {
+                        if i % 2 == 1 && !r.is_multiple_of(10) {
                             alphabet[(r / 10) % 17]
                         } else {
                             alphabet[r % alphabet.len()]
