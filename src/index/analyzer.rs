@@ -631,14 +631,7 @@ impl WordAnalyzer {
                 i += 1;
                 continue;
             }
-            let (prev, next) = (bytes[i - 1], bytes.get(i + 1).copied());
-            let joins_letters = prev.is_ascii_alphabetic()
-                && matches!(c, b'.' | b'\'' | b':')
-                && next.is_some_and(|n| n.is_ascii_alphabetic());
-            let joins_digits = prev.is_ascii_digit()
-                && matches!(c, b'.' | b',' | b';' | b'\'')
-                && next.is_some_and(|n| n.is_ascii_digit());
-            if joins_letters || joins_digits {
+            if ascii_joins(bytes[i - 1], c, bytes.get(i + 1).copied()) {
                 plain = false;
                 i += 2;
             } else {
@@ -1155,14 +1148,7 @@ fn ascii_words(run: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
                 i += 1;
                 continue;
             }
-            let next = bytes.get(i + 1).copied();
-            let joins_letters = prev.is_ascii_alphabetic()
-                && matches!(c, b'.' | b'\'' | b':')
-                && next.is_some_and(|n| n.is_ascii_alphabetic());
-            let joins_digits = prev.is_ascii_digit()
-                && matches!(c, b'.' | b',' | b';' | b'\'')
-                && next.is_some_and(|n| n.is_ascii_digit());
-            if joins_letters || joins_digits {
+            if ascii_joins(prev, c, bytes.get(i + 1).copied()) {
                 i += 2;
             } else {
                 break;
@@ -1171,6 +1157,18 @@ fn ascii_words(run: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
         Some((start, &run[start..i]))
     })
     .filter(|(_, w)| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Whether `c`, between `prev` and `next`, joins them into one word (the rule of
+/// [`ascii_words`]): `.` `\'` `:` between letters, `.` `,` `;` `\'` between digits.
+fn ascii_joins(prev: u8, c: u8, next: Option<u8>) -> bool {
+    let joins_letters = prev.is_ascii_alphabetic()
+        && matches!(c, b'.' | b'\'' | b':')
+        && next.is_some_and(|n| n.is_ascii_alphabetic());
+    let joins_digits = prev.is_ascii_digit()
+        && matches!(c, b'.' | b',' | b';' | b'\'')
+        && next.is_some_and(|n| n.is_ascii_digit());
+    joins_letters || joins_digits
 }
 
 fn is_apostrophe(c: char) -> bool {
