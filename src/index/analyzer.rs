@@ -482,9 +482,7 @@ impl WordAnalyzer {
                 .iter()
                 .rposition(u8::is_ascii_whitespace)
                 .map_or(at, |space| at + space);
-            if run_start > at {
-                self.ascii_exact_hashes(text, at, run_start, &mut state, out);
-            }
+            self.ascii_exact_hashes(text, at, run_start, &mut state, out);
             let run_end = bytes[wide..]
                 .iter()
                 .position(u8::is_ascii_whitespace)
@@ -523,8 +521,9 @@ impl WordAnalyzer {
     /// [`WordAnalyzer::exact_hashes`] of the ASCII run `text[from..to]` (the rules of
     /// `ascii_words`). Most words are plain (letters and digits between separators that join
     /// nothing): those are found 64 bytes at a time from bit masks of the bytes' classes and
-    /// hashed at once; a word that may be anything else (an underscore, a joining `.` `'` `:`
-    /// `,` `;`, a single letter, a word reaching the end of the 64 bytes) is read by
+    /// hashed at once, and so are single letters and digits (except the second initial of
+    /// `U. S.`); a word that may be anything else (an underscore, a joining `.` `'` `:` `,`
+    /// `;`, a word reaching the end of the 64 bytes) is read by
     /// [`WordAnalyzer::ascii_exact_word`], byte by byte, as before.
     fn ascii_exact_hashes(
         &mut self,

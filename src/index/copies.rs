@@ -322,15 +322,22 @@ impl BandMap {
         }
     }
 
-    fn home(&self, key: u64) -> usize {
-        key as usize & (self.slots.len() - 1)
+    /// The slot holding `key`, or the free slot where it goes: from the slot its low bits
+    /// pick, the first that is either.
+    fn probe(&self, key: u32) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = key as usize & mask;
+        while self.slots[i] != FREE && (self.slots[i] >> 32) as u32 != key {
+            i = (i + 1) & mask;
+        }
+        i
     }
 
     /// Brings the slots of `keys` into the cache ahead of their probes.
     fn prefetch(&self, keys: &[u64]) {
         #[cfg(target_arch = "x86_64")]
         for &key in keys {
-            let slot: *const u64 = &self.slots[self.home(key)];
+            let slot: *const u64 = &self.slots[key as usize & (self.slots.len() - 1)];
             // SAFETY: a prefetch is only a hint (it cannot fault), of an address inside the
             // table; SSE is part of every x86-64 CPU.
             unsafe {
@@ -349,17 +356,9 @@ impl BandMap {
     /// it: one probe of the map for both.
     fn holder_or_insert(&mut self, key: u64, holder: u32) -> Option<u32> {
         let key = key as u32;
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(u64::from(key));
-        loop {
-            let slot = self.slots[i];
-            if slot == FREE {
-                break;
-            }
-            if (slot >> 32) as u32 == key {
-                return Some(slot as u32);
-            }
-            i = (i + 1) & mask;
+        let i = self.probe(key);
+        if self.slots[i] != FREE {
+            return Some(self.slots[i] as u32);
         }
         self.slots[i] = u64::from(key) << 32 | u64::from(holder);
         self.len += 1;
@@ -374,12 +373,9 @@ impl BandMap {
     fn rebuild(&mut self, capacity: usize, keep: impl Fn(u64) -> bool) {
         let old = std::mem::replace(&mut self.slots, vec![FREE; capacity]);
         self.len = 0;
-        let mask = capacity - 1;
+        // The keys are distinct: each probe ends at a free slot.
         for slot in old.into_iter().filter(|&s| s != FREE && keep(s)) {
-            let mut i = self.home(slot >> 32);
-            while self.slots[i] != FREE {
-                i = (i + 1) & mask;
-            }
+            let i = self.probe((slot >> 32) as u32);
             self.slots[i] = slot;
             self.len += 1;
         }
