@@ -308,9 +308,13 @@ const FREE: u64 = u64::MAX;
 /// is one cache line, and the map of a large corpus (ten keys a passage) is far bigger than
 /// the cache, so that line is a miss. [`BandMap::prefetch`] asks for a document's lines
 /// before they are probed, so that its misses overlap instead of following one another.
-/// Band keys are hashes already: their low bits pick the slot.
+/// Band keys are hashes already: their high bits pick the slot, so that the slots hold the keys
+/// in order (but for the few a probe wraps round), and growing the table is one pass through
+/// the old table and one through the new, in order, instead of a miss per key.
 struct BandMap {
     slots: Vec<u64>,
+    /// 32 less the bits of a slot number: a key's slot is `key >> shift`.
+    shift: u32,
     len: usize,
 }
 
@@ -318,15 +322,21 @@ impl BandMap {
     fn new() -> BandMap {
         BandMap {
             slots: vec![FREE; 1 << 16],
+            shift: 16,
             len: 0,
         }
     }
 
-    /// The slot holding `key`, or the free slot where it goes: from the slot its low bits
-    /// pick, the first that is either.
+    /// The slot `key` goes to first.
+    fn home(&self, key: u32) -> usize {
+        (key >> self.shift) as usize
+    }
+
+    /// The slot holding `key`, or the free slot where it goes: from its home slot, the first
+    /// that is either.
     fn probe(&self, key: u32) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = key as usize & mask;
+        let mut i = self.home(key);
         while self.slots[i] != FREE && (self.slots[i] >> 32) as u32 != key {
             i = (i + 1) & mask;
         }
@@ -337,7 +347,7 @@ impl BandMap {
     fn prefetch(&self, keys: &[u64]) {
         #[cfg(target_arch = "x86_64")]
         for &key in keys {
-            let slot: *const u64 = &self.slots[key as usize & (self.slots.len() - 1)];
+            let slot: *const u64 = &self.slots[self.home(key as u32)];
             // SAFETY: a prefetch is only a hint (it cannot fault), of an address inside the
             // table; SSE is part of every x86-64 CPU.
             unsafe {
@@ -372,6 +382,7 @@ impl BandMap {
     /// The table at `capacity` slots, with only the slots `keep` keeps.
     fn rebuild(&mut self, capacity: usize, keep: impl Fn(u64) -> bool) {
         let old = std::mem::replace(&mut self.slots, vec![FREE; capacity]);
+        self.shift = 32u32.saturating_sub(capacity.trailing_zeros());
         self.len = 0;
         // The keys are distinct: each probe ends at a free slot.
         for slot in old.into_iter().filter(|&s| s != FREE && keep(s)) {
