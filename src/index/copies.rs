@@ -313,8 +313,6 @@ const FREE: u64 = u64::MAX;
 /// the old table and one through the new, in order, instead of a miss per key.
 struct BandMap {
     slots: Vec<u64>,
-    /// 32 less the bits of a slot number: a key's slot is `key >> shift`.
-    shift: u32,
     len: usize,
 }
 
@@ -322,14 +320,13 @@ impl BandMap {
     fn new() -> BandMap {
         BandMap {
             slots: vec![FREE; 1 << 16],
-            shift: 16,
             len: 0,
         }
     }
 
-    /// The slot `key` goes to first.
+    /// The slot `key` goes to first: its top bits, as many as a slot number has.
     fn home(&self, key: u32) -> usize {
-        (key >> self.shift) as usize
+        (u64::from(key) >> (32 - self.slots.len().trailing_zeros())) as usize
     }
 
     /// The slot holding `key`, or the free slot where it goes: from its home slot, the first
@@ -382,7 +379,6 @@ impl BandMap {
     /// The table at `capacity` slots, with only the slots `keep` keeps.
     fn rebuild(&mut self, capacity: usize, keep: impl Fn(u64) -> bool) {
         let old = std::mem::replace(&mut self.slots, vec![FREE; capacity]);
-        self.shift = 32u32.saturating_sub(capacity.trailing_zeros());
         self.len = 0;
         // The keys are distinct: each probe ends at a free slot.
         for slot in old.into_iter().filter(|&s| s != FREE && keep(s)) {
