@@ -639,7 +639,8 @@ impl<'a> Compiler<'a> {
         let stats = self.expander.stats();
         let total = stats.stats.searcher.num_docs();
         sequence_query_with(field, sequence, slop, &|term| {
-            idf_weight(total, stats.stats.doc_freq(term))
+            let n = stats.stats.doc_freq(term);
+            (n > 0).then(|| idf_weight(total, n))
         })
     }
 }
@@ -701,56 +702,116 @@ fn occur_of(occur: Occur, mode: MatchMode, is_filter: bool) -> TOccur {
     }
 }
 
-/// One field's query for a sequence of positions, each with its alternative terms.
+/// One field's query for a sequence of positions, each with its alternative terms. `weight`
+/// gives a term's weight, or `None` when no passage holds it in this field: a term or phrase
+/// that cannot match builds no scorer (a word's title and section alternatives rarely exist,
+/// and each would cost a term look-up per segment and every search).
 fn sequence_query_with(
     field: Field,
     sequence: &[Vec<String>],
     slop: u32,
-    weight: &dyn Fn(&Term) -> f32,
+    weight: &dyn Fn(&Term) -> Option<f32>,
 ) -> Box<dyn Query> {
-    let term_query = |t: &str| -> Box<dyn Query> {
-        let term = Term::from_field_text(field, t);
-        let w = weight(&term);
-        let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-        if (w - 1.0).abs() < 1e-6 {
-            q
-        } else {
-            Box::new(BoostQuery::new(q, w))
-        }
-    };
-    if sequence.len() == 1 {
-        let mut terms: Vec<Box<dyn Query>> = sequence[0].iter().map(|t| term_query(t)).collect();
-        return if terms.len() == 1 {
-            terms.pop().expect("one term")
-        } else {
-            union::union(terms)
-        };
-    }
-    // Alternatives only ever sit at the last position (a prefix): one phrase per alternative.
-    let (last, leading) = sequence.split_last().expect("sequence has 2+ positions");
-    let phrases: Vec<Box<dyn Query>> = last
-        .iter()
-        .map(|alt| {
-            let terms = leading
-                .iter()
-                .map(|alts| alts[0].as_str())
-                .chain(std::iter::once(alt.as_str()))
-                .enumerate()
-                .map(|(i, t)| (i, Term::from_field_text(field, t)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)) as Box<dyn Query>
-        })
-        .collect();
-    if phrases.len() == 1 {
-        phrases.into_iter().next().expect("one phrase")
+    let mut queries: Vec<Box<dyn Query>> = if sequence.len() == 1 {
+        sequence[0]
+            .iter()
+            .filter_map(|t| {
+                let term = Term::from_field_text(field, t);
+                let w = weight(&term)?;
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                Some(if (w - 1.0).abs() < 1e-6 {
+                    q
+                } else {
+                    Box::new(BoostQuery::new(q, w))
+                })
+            })
+            .collect()
     } else {
-        union::union(phrases)
+        // Alternatives only ever sit at the last position (a prefix): one phrase per
+        // alternative.
+        let (last, leading) = sequence.split_last().expect("sequence has 2+ positions");
+        last.iter()
+            .filter_map(|alt| {
+                let terms: Vec<(usize, Term)> = leading
+                    .iter()
+                    .map(|alts| alts[0].as_str())
+                    .chain(std::iter::once(alt.as_str()))
+                    .enumerate()
+                    .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                    .collect();
+                if terms.iter().any(|(_, t)| weight(t).is_none()) {
+                    return None;
+                }
+                Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)) as Box<dyn Query>)
+            })
+            .collect()
+    };
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        1 => queries.pop().expect("one query"),
+        _ => union::union(queries),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fields of the terms a compiled query searches (its scorers), for `query` over one
+    /// brief whose title is `Snapback, explained`.
+    fn searched_fields(query: &str) -> std::collections::BTreeSet<&'static str> {
+        use crate::index::DossierIndex;
+        use crate::ingest;
+        use crate::search::{SearchRequest, SearchSession};
+        let text = "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n";
+        let doc = ingest::document_from_bytes(
+            std::path::Path::new("brief.txt"),
+            ingest::Format::Text,
+            text.as_bytes(),
+            &ingest::ReadOptions::default(),
+        )
+        .unwrap()
+        .0;
+        let index = DossierIndex::create_in_ram();
+        let mut updater = index.updater().unwrap();
+        updater.upsert(&doc).unwrap();
+        updater.commit().unwrap();
+        let fields = *index.fields();
+        let session = SearchSession::new(&index).unwrap();
+        let matching = session
+            .matching_query(&SearchRequest::new(query, 10))
+            .unwrap()
+            .unwrap();
+        assert_eq!(matching.total, 1, "{query}");
+        let mut found = std::collections::BTreeSet::new();
+        matching.query.query_terms(&mut |term, _| {
+            let f = term.field();
+            found.insert(if f == fields.body {
+                "text"
+            } else if f == fields.title {
+                "title"
+            } else if f == fields.section {
+                "section"
+            } else {
+                "other"
+            });
+        });
+        found
+    }
+
+    #[test]
+    fn terms_a_field_does_not_hold_build_no_scorer_there() {
+        // `mechanism` is in the text only: its title and section alternatives are left out.
+        assert_eq!(searched_fields("mechanism"), ["text"].into());
+        assert_eq!(searched_fields("\"snapback mechanism\""), ["text"].into());
+        // `snapback` is in the title too; no passage has a section.
+        assert_eq!(searched_fields("snapback"), ["text", "title"].into());
+        assert_eq!(
+            searched_fields("snapback mechanism"),
+            ["text", "title"].into()
+        );
+    }
 
     #[test]
     fn long_queries_need_three_words_in_four() {
