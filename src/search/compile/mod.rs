@@ -729,20 +729,22 @@ fn sequence_query_with(
             .collect()
     } else {
         // Alternatives only ever sit at the last position (a prefix): one phrase per
-        // alternative.
+        // alternative, the leading words shared (and checked once).
         let (last, leading) = sequence.split_last().expect("sequence has 2+ positions");
+        let leading: Vec<(usize, Term)> = leading
+            .iter()
+            .enumerate()
+            .map(|(i, alts)| (i, Term::from_field_text(field, &alts[0])))
+            .collect();
+        if leading.iter().any(|(_, t)| weight(t).is_none()) {
+            return Box::new(EmptyQuery);
+        }
         last.iter()
             .filter_map(|alt| {
-                let terms: Vec<(usize, Term)> = leading
-                    .iter()
-                    .map(|alts| alts[0].as_str())
-                    .chain(std::iter::once(alt.as_str()))
-                    .enumerate()
-                    .map(|(i, t)| (i, Term::from_field_text(field, t)))
-                    .collect();
-                if terms.iter().any(|(_, t)| weight(t).is_none()) {
-                    return None;
-                }
+                let term = Term::from_field_text(field, alt);
+                weight(&term)?;
+                let mut terms = leading.clone();
+                terms.push((leading.len(), term));
                 Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)) as Box<dyn Query>)
             })
             .collect()
