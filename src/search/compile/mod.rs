@@ -579,7 +579,12 @@ impl<'a> Compiler<'a> {
         for alt in &alternatives {
             let mut per_field: Vec<Box<dyn Query>> = Vec::new();
             for &(kind, boost) in scope_fields(scope) {
-                let q = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop);
+                // A field that holds none of the terms is not searched (nor counted as
+                // searched: a query whose headings cannot match needs no text check).
+                let Some(q) = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop)
+                else {
+                    continue;
+                };
                 if !negated {
                     if kind == FieldKind::Body {
                         self.text_parts.push(q.box_clone());
@@ -599,11 +604,11 @@ impl<'a> Compiler<'a> {
                     Box::new(BoostQuery::new(q, boost))
                 });
             }
-            per_alternative.push(if per_field.len() == 1 {
-                per_field.pop().expect("one field")
-            } else {
-                union::union(per_field)
-            });
+            match per_field.len() {
+                0 => {}
+                1 => per_alternative.push(per_field.pop().expect("one field")),
+                _ => per_alternative.push(union::union(per_field)),
+            }
         }
         if !negated {
             for &(kind, _) in scope_fields(scope) {
@@ -624,10 +629,10 @@ impl<'a> Compiler<'a> {
             excluded: negated,
             alternatives,
         });
-        if per_alternative.len() == 1 {
-            per_alternative.pop().expect("one alternative")
-        } else {
-            union::disjunction_max(per_alternative)
+        match per_alternative.len() {
+            0 => Box::new(EmptyQuery),
+            1 => per_alternative.pop().expect("one alternative"),
+            _ => union::disjunction_max(per_alternative),
         }
     }
 
@@ -635,7 +640,12 @@ impl<'a> Compiler<'a> {
         self.expander.stats().field(kind)
     }
 
-    fn sequence_query(&self, field: Field, sequence: &[Vec<String>], slop: u32) -> Box<dyn Query> {
+    fn sequence_query(
+        &self,
+        field: Field,
+        sequence: &[Vec<String>],
+        slop: u32,
+    ) -> Option<Box<dyn Query>> {
         let stats = self.expander.stats();
         let total = stats.stats.searcher.num_docs();
         sequence_query_with(field, sequence, slop, &|term| {
@@ -705,13 +715,14 @@ fn occur_of(occur: Occur, mode: MatchMode, is_filter: bool) -> TOccur {
 /// One field's query for a sequence of positions, each with its alternative terms. `weight`
 /// gives a term's weight, or `None` when no passage holds it in this field: a term or phrase
 /// that cannot match builds no scorer (a word's title and section alternatives rarely exist,
-/// and each would cost a term look-up per segment and every search).
+/// and each would cost a term look-up per segment and every search); `None` when nothing in
+/// the field can match.
 fn sequence_query_with(
     field: Field,
     sequence: &[Vec<String>],
     slop: u32,
     weight: &dyn Fn(&Term) -> Option<f32>,
-) -> Box<dyn Query> {
+) -> Option<Box<dyn Query>> {
     let mut queries: Vec<Box<dyn Query>> = if sequence.len() == 1 {
         sequence[0]
             .iter()
@@ -737,7 +748,7 @@ fn sequence_query_with(
             .map(|(i, alts)| (i, Term::from_field_text(field, &alts[0])))
             .collect();
         if leading.iter().any(|(_, t)| weight(t).is_none()) {
-            return Box::new(EmptyQuery);
+            return None;
         }
         last.iter()
             .filter_map(|alt| {
@@ -750,9 +761,9 @@ fn sequence_query_with(
             .collect()
     };
     match queries.len() {
-        0 => Box::new(EmptyQuery),
-        1 => queries.pop().expect("one query"),
-        _ => union::union(queries),
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(union::union(queries)),
     }
 }
 
