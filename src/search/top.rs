@@ -2,9 +2,11 @@
 //! order (by serial, lowest first), so that a ranking never depends on how the index happens to
 //! be cut into segments: a rebuild of the same documents ranks them the same way.
 //!
-//! A passage's serial is read only when its score could place it (at or above the score of the
-//! last passage kept so far), not for every match: tantivy's collector ordered by
-//! `(score, serial)` reads it for every match, and a common word matches most of the index.
+//! A passage's serial is read only when it decides something: for the passages a segment
+//! keeps in the end, and for those whose score ties with the last passage kept so far. A
+//! passage entering the running on its score alone does not need it: tantivy's collector
+//! ordered by `(score, serial)` reads it for every match, and a common word matches most of the
+//! index.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -92,8 +94,17 @@ pub(crate) struct TopPassagesOfSegment {
     ord: SegmentOrdinal,
     columns: Arc<SegmentColumns>,
     keep: usize,
-    buffer: Vec<Candidate>,
+    buffer: Vec<Pending>,
+    /// The score and serial of the last passage kept at the last cut.
     threshold: Option<(Score, u64)>,
+}
+
+/// A passage in a segment's running; its serial is read when a tie needs it.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    score: Score,
+    serial: Option<u64>,
+    doc: DocId,
 }
 
 impl TopPassagesOfSegment {
@@ -101,13 +112,37 @@ impl TopPassagesOfSegment {
         self.columns.serial.first(doc).unwrap_or(u64::MAX)
     }
 
+    /// Reads the serial of every pending passage `which` selects that has none yet.
+    fn read_serials(&mut self, which: impl Fn(&Pending) -> bool) {
+        for i in 0..self.buffer.len() {
+            let p = self.buffer[i];
+            if p.serial.is_none() && which(&p) {
+                self.buffer[i].serial = Some(self.serial(p.doc));
+            }
+        }
+    }
+
     fn cut(&mut self) {
         let last = self.keep - 1;
-        self.buffer.select_nth_unstable_by(last, better);
+        // By score first: only the passages tied with the last one kept need their serial.
+        self.buffer
+            .select_nth_unstable_by(last, |a, b| b.score.total_cmp(&a.score));
+        let at = self.buffer[last].score;
+        self.read_serials(|p| p.score.total_cmp(&at) == Ordering::Equal);
+        // Ties with `at` are ordered by serial; any other tie falls on one side of the cut
+        // whole, so how it is ordered does not matter here.
+        self.buffer.select_nth_unstable_by(last, better_pending);
         self.buffer.truncate(self.keep);
         let worst = self.buffer[last];
-        self.threshold = Some((worst.score, worst.serial));
+        self.threshold = Some((worst.score, worst.serial.unwrap_or(u64::MAX)));
     }
+}
+
+/// [`better`] for passages whose serial may be unread (any tie that matters has it read).
+fn better_pending(a: &Pending, b: &Pending) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| a.serial.cmp(&b.serial))
 }
 
 impl SegmentCollector for TopPassagesOfSegment {
@@ -115,32 +150,41 @@ impl SegmentCollector for TopPassagesOfSegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let serial = match self.threshold {
-            None => self.serial(doc),
+            None => None,
             Some((at, last)) => match score.total_cmp(&at) {
                 Ordering::Less => return,
-                Ordering::Greater => self.serial(doc),
+                Ordering::Greater => None,
                 Ordering::Equal => {
                     let serial = self.serial(doc);
                     if serial >= last {
                         return;
                     }
-                    serial
+                    Some(serial)
                 }
             },
         };
-        self.buffer.push(Candidate {
-            score,
-            serial,
-            addr: DocAddress::new(self.ord, doc),
-        });
+        self.buffer.push(Pending { score, serial, doc });
         if self.buffer.len() >= self.keep.saturating_mul(2) {
             self.cut();
         }
     }
 
     fn harvest(mut self) -> Vec<Candidate> {
-        self.buffer.sort_unstable_by(better);
-        self.buffer.truncate(self.keep);
-        self.buffer
+        if self.buffer.len() > self.keep {
+            self.cut();
+        }
+        self.read_serials(|_| true);
+        let ord = self.ord;
+        let mut out: Vec<Candidate> = self
+            .buffer
+            .into_iter()
+            .map(|p| Candidate {
+                score: p.score,
+                serial: p.serial.unwrap_or(u64::MAX),
+                addr: DocAddress::new(ord, p.doc),
+            })
+            .collect();
+        out.sort_unstable_by(better);
+        out
     }
 }

@@ -581,7 +581,8 @@ impl<'a> Compiler<'a> {
             for &(kind, boost) in scope_fields(scope) {
                 // A field that holds none of the terms is not searched (nor counted as
                 // searched: a query whose headings cannot match needs no text check).
-                let Some(q) = self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop)
+                let Some(q) =
+                    self.sequence_query(self.expander_field(kind), &alt.sequence, alt.slop)
                 else {
                     continue;
                 };
