@@ -246,7 +246,8 @@ impl Fields {
             .set_stored();
         let stored_u64 = NumericOptions::default().set_stored();
         let fields = Fields {
-            // Stored only: passages are looked up by document and position, never by id term.
+            // Not written since it is derived from the document and the paragraph (see
+            // `model::passage_id`); kept in the schema, and read, for indexes that stored it.
             passage_id: b.add_text_field("passage_id", STORED),
             doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
             doc_version: b.add_text_field("doc_version", STRING),
@@ -1098,6 +1099,9 @@ impl DossierIndex {
             .and_then(|json| serde_json::from_str(&json).ok())
             .map(std::sync::Arc::new)
             .unwrap_or_default();
+        if p.passage_id.is_empty() {
+            p.passage_id = crate::model::passage_id(&p.doc_id, p.paragraph, p.part);
+        }
         p
     }
 

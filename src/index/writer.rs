@@ -179,7 +179,6 @@ impl Updater {
         let copies = self.copies.assign(doc, &f)?;
         for ((seq, passage), copy) in (1u64..).zip(&doc.passages).zip(copies) {
             let mut d = TantivyDocument::default();
-            d.add_text(f.passage_id, &passage.passage_id);
             d.add_text(f.doc_id, &passage.doc_id);
             if seq == 1 {
                 d.add_text(f.doc_version, &version);

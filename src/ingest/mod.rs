@@ -19,7 +19,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use crate::model::Meta;
-use crate::model::{passage_number, Document, Passage};
+use crate::model::{passage_id, Document, Passage};
 pub use chunk::ChunkOptions;
 use chunk::Chunked;
 use decode::Decoded;
@@ -577,7 +577,7 @@ pub(crate) fn build_document(
                 None => (c.line_start, c.line_end),
             };
             Passage {
-                passage_id: format!("{doc_id}#{}", passage_number(c.paragraph, c.part)),
+                passage_id: passage_id(&doc_id, c.paragraph, c.part),
                 doc_id: doc_id.clone(),
                 title: title.clone(),
                 section: c.section,

@@ -65,6 +65,11 @@ impl Passage {
     }
 }
 
+/// `<doc_id>#12` or `<doc_id>#12.2`: a passage's id, from its document and number.
+pub fn passage_id(doc_id: &str, paragraph: u64, part: Option<u32>) -> String {
+    format!("{doc_id}#{}", passage_number(paragraph, part))
+}
+
 /// `12` or `12.2`: how passages are numbered in ids and citations.
 pub fn passage_number(paragraph: u64, part: Option<u32>) -> String {
     match part {

@@ -139,6 +139,11 @@ fn long_paragraphs_are_split_into_parts_that_search_and_show_cite() {
         .find(|h| h.part == Some(2))
         .expect("some hit is a second part");
     assert_citation_exact(root(), part);
+    // The id names the part (derived at load from the document, paragraph and part).
+    assert_eq!(
+        part.passage_id,
+        format!("{}#{}.2", part.doc_id, part.paragraph)
+    );
     let shown = show_json(&engine, &part.passage_id, 1);
     assert_eq!(shown["before"][0]["part"], 1);
     assert_eq!(shown["before"][0]["paragraph"], part.paragraph);
