@@ -258,13 +258,8 @@ impl Fields {
             paragraph: b.add_u64_field("paragraph", stored_u64.clone()),
             part: b.add_u64_field("part", stored_u64.clone()),
             source_paragraph: b.add_text_field("source_paragraph", STORED),
-            seq: b.add_u64_field(
-                "seq",
-                NumericOptions::default()
-                    .set_stored()
-                    .set_indexed()
-                    .set_fast(),
-            ),
+            // Searched and read as a column only (an index that also stored it still opens).
+            seq: b.add_u64_field("seq", NumericOptions::default().set_indexed().set_fast()),
             line_start: b.add_u64_field("line_start", stored_u64.clone()),
             line_end: b.add_u64_field("line_end", stored_u64.clone()),
             byte_start: b.add_u64_field("byte_start", stored_u64.clone()),
