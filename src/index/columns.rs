@@ -20,6 +20,8 @@ pub struct SegmentColumns {
     pub cluster: Column<u64>,
     pub serial: Column<u64>,
     pub date: Column<DateTime>,
+    /// 1 for reference matter (see `Passage::reference`).
+    pub reference: Column<u64>,
 }
 
 impl SegmentColumns {
@@ -57,6 +59,7 @@ impl ColumnCache {
             cluster: fast.u64("cluster")?,
             serial: fast.u64(super::SERIAL_FIELD)?,
             date: fast.date("date")?,
+            reference: fast.u64(super::REFERENCE_FIELD)?,
         });
         let mut segments = self.lock();
         if segments.len() >= MAX_SEGMENTS {

@@ -227,6 +227,18 @@ pub const BODY_BOOST: f32 = 1.0;
 pub const TITLE_BOOST: f32 = 0.3;
 pub const SECTION_BOOST: f32 = 0.3;
 
+/// `options` of a field searched only to filter or find (ids, paths, metadata terms), never
+/// ranked: without field norms (a byte per passage that only scoring reads).
+fn keyword(options: TextOptions) -> TextOptions {
+    match options.get_indexing_options() {
+        Some(indexing) => {
+            let indexing = indexing.clone().set_fieldnorms(false);
+            options.set_indexing_options(indexing)
+        }
+        None => options,
+    }
+}
+
 impl Fields {
     fn build() -> (Schema, Fields) {
         let mut b = Schema::builder();
@@ -249,12 +261,12 @@ impl Fields {
             // Not written since it is derived from the document and the paragraph (see
             // `model::passage_id`); kept in the schema, and read, for indexes that stored it.
             passage_id: b.add_text_field("passage_id", STORED),
-            doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
-            doc_version: b.add_text_field("doc_version", STRING),
+            doc_id: b.add_text_field("doc_id", keyword(STRING | STORED | FAST)),
+            doc_version: b.add_text_field("doc_version", keyword(STRING)),
             title: b.add_text_field("title", heading.clone()),
             section: b.add_text_field("section", heading),
             body: b.add_text_field("body", text),
-            path: b.add_text_field("path", STRING | STORED),
+            path: b.add_text_field("path", keyword(STRING | STORED)),
             paragraph: b.add_u64_field("paragraph", stored_u64.clone()),
             part: b.add_u64_field("part", stored_u64.clone()),
             source_paragraph: b.add_text_field("source_paragraph", STORED),
@@ -271,7 +283,8 @@ impl Fields {
                     .set_indexing_options(
                         TextFieldIndexing::default()
                             .set_tokenizer(KEYWORD_TOKENIZER)
-                            .set_index_option(IndexRecordOption::Basic),
+                            .set_index_option(IndexRecordOption::Basic)
+                            .set_fieldnorms(false),
                     )
                     .set_fast("raw"),
             ),
@@ -290,7 +303,8 @@ impl Fields {
             day: b.add_i64_field("day", NumericOptions::default().set_fast()),
             reference: b.add_u64_field(
                 REFERENCE_FIELD,
-                NumericOptions::default().set_stored().set_fast(),
+                // Read as a column, by the ranking and when a passage is loaded.
+                NumericOptions::default().set_fast(),
             ),
             serial: b.add_u64_field(SERIAL_FIELD, NumericOptions::default().set_fast()),
             cluster: b.add_u64_field(
@@ -1038,7 +1052,13 @@ impl DossierIndex {
         addr: tantivy::DocAddress,
     ) -> Result<Passage, IndexError> {
         let doc: StoredFields = searcher.doc(addr).map_err(|e| self.error(e))?;
-        Ok(self.passage_from_fields(doc.0))
+        let mut passage = self.passage_from_fields(doc.0);
+        let columns = self
+            .columns
+            .of(searcher.segment_reader(addr.segment_ord))
+            .map_err(|e| self.error(e))?;
+        passage.reference = columns.reference.first(addr.doc_id) == Some(1);
+        Ok(passage)
     }
 
     /// A passage from its stored fields, their strings moved in (not copied). Each field has
@@ -1062,8 +1082,6 @@ impl DossierIndex {
                         p.byte_start = n;
                     } else if field == f.byte_end {
                         p.byte_end = n;
-                    } else if field == f.reference {
-                        p.reference = n == 1;
                     }
                 }
                 OwnedValue::Str(s) => {
