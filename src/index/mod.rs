@@ -30,7 +30,7 @@ use crate::model::Passage;
 pub use writer::{Currency, IngestOutcome, Updater};
 
 /// Bumped whenever the schema or the analyzer changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// Why an index could not be used. Each message names the index and says what to run.
 #[derive(Debug, thiserror::Error)]
@@ -115,7 +115,6 @@ pub enum FacetError {
 /// The fields of the passage schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    pub passage_id: Field,
     pub doc_id: Field,
     /// `doc_id` + version, on the first passage of each document: present in the index iff this
     /// version of the document is indexed.
@@ -124,16 +123,12 @@ pub struct Fields {
     pub section: Field,
     pub body: Field,
     pub path: Field,
-    pub paragraph: Field,
-    pub part: Field,
+    /// The passage's number and its place in the source file, packed (see [`Citation`]).
+    pub citation: Field,
     pub source_paragraph: Field,
     /// 1-based position of the passage in its document (parts counted): orders `show`'s
     /// neighbours; `seq == 1` marks one passage per document for counting documents.
     pub seq: Field,
-    pub line_start: Field,
-    pub line_end: Field,
-    pub byte_start: Field,
-    pub byte_end: Field,
     /// For feed records: the field the byte offsets count in.
     pub field: Field,
     /// Metadata as `key=value` terms, one per value: indexed lower-cased for filters, and a fast
@@ -256,26 +251,17 @@ impl Fields {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
-        let stored_u64 = NumericOptions::default().set_stored();
         let fields = Fields {
-            // Not written since it is derived from the document and the paragraph (see
-            // `model::passage_id`); kept in the schema, and read, for indexes that stored it.
-            passage_id: b.add_text_field("passage_id", STORED),
             doc_id: b.add_text_field("doc_id", keyword(STRING | STORED | FAST)),
             doc_version: b.add_text_field("doc_version", keyword(STRING)),
             title: b.add_text_field("title", heading.clone()),
             section: b.add_text_field("section", heading),
             body: b.add_text_field("body", text),
             path: b.add_text_field("path", keyword(STRING | STORED)),
-            paragraph: b.add_u64_field("paragraph", stored_u64.clone()),
-            part: b.add_u64_field("part", stored_u64.clone()),
+            citation: b.add_bytes_field("citation", STORED),
             source_paragraph: b.add_text_field("source_paragraph", STORED),
-            // Searched and read as a column only (an index that also stored it still opens).
+            // Searched and read as a column only.
             seq: b.add_u64_field("seq", NumericOptions::default().set_indexed().set_fast()),
-            line_start: b.add_u64_field("line_start", stored_u64.clone()),
-            line_end: b.add_u64_field("line_end", stored_u64.clone()),
-            byte_start: b.add_u64_field("byte_start", stored_u64.clone()),
-            byte_end: b.add_u64_field("byte_end", stored_u64),
             field: b.add_text_field("field", STORED),
             meta: b.add_text_field(
                 "meta",
@@ -323,21 +309,15 @@ impl Fields {
                 .map_err(|_| format!("field `{name}` is missing"))
         };
         Ok(Fields {
-            passage_id: get("passage_id")?,
             doc_id: get("doc_id")?,
             doc_version: get("doc_version")?,
             title: get("title")?,
             section: get("section")?,
             body: get("body")?,
             path: get("path")?,
-            paragraph: get("paragraph")?,
-            part: get("part")?,
+            citation: get("citation")?,
             source_paragraph: get("source_paragraph")?,
             seq: get("seq")?,
-            line_start: get("line_start")?,
-            line_end: get("line_end")?,
-            byte_start: get("byte_start")?,
-            byte_end: get("byte_end")?,
             field: get("field")?,
             meta: get("meta")?,
             meta_json: get("meta_json")?,
@@ -1069,25 +1049,13 @@ impl DossierIndex {
         let mut meta_json = None;
         for (field, value) in fields {
             match value {
-                OwnedValue::U64(n) => {
-                    if field == f.paragraph {
-                        p.paragraph = n;
-                    } else if field == f.part {
-                        p.part = Some(n as u32);
-                    } else if field == f.line_start {
-                        p.line_start = n;
-                    } else if field == f.line_end {
-                        p.line_end = n;
-                    } else if field == f.byte_start {
-                        p.byte_start = n;
-                    } else if field == f.byte_end {
-                        p.byte_end = n;
+                OwnedValue::Bytes(bytes) if field == f.citation => {
+                    if let Some(c) = Citation::decode(&bytes) {
+                        c.fill(&mut p);
                     }
                 }
                 OwnedValue::Str(s) => {
-                    if field == f.passage_id {
-                        p.passage_id = s;
-                    } else if field == f.doc_id {
+                    if field == f.doc_id {
                         p.doc_id = s;
                     } else if field == f.title {
                         p.title = s;
@@ -1112,9 +1080,7 @@ impl DossierIndex {
             .and_then(|json| serde_json::from_str(&json).ok())
             .map(std::sync::Arc::new)
             .unwrap_or_default();
-        if p.passage_id.is_empty() {
-            p.passage_id = crate::model::passage_id(&p.doc_id, p.paragraph, p.part);
-        }
+        p.passage_id = crate::model::passage_id(&p.doc_id, p.paragraph, p.part);
         p
     }
 
@@ -1128,6 +1094,91 @@ impl DossierIndex {
     /// A failure to read the index, named by what it means for the index.
     fn read_error(&self, source: TantivyError) -> IndexError {
         read_error(Path::new(&self.display_dir()), source)
+    }
+}
+
+/// A passage's number and its place in its source file, stored as one value of unsigned
+/// LEB128 numbers (paragraph, part + 1 or 0, first and last line, byte range): a stored
+/// number of its own costs 13 bytes (field, type, 8 bytes), and a passage has six.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Citation {
+    pub paragraph: u64,
+    pub part: Option<u32>,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub byte_start: u64,
+    pub byte_end: u64,
+}
+
+impl Citation {
+    pub(crate) fn of(p: &Passage) -> Citation {
+        Citation {
+            paragraph: p.paragraph,
+            part: p.part,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            byte_start: p.byte_start,
+            byte_end: p.byte_end,
+        }
+    }
+
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24);
+        let part = self.part.map_or(0, |part| u64::from(part) + 1);
+        for mut n in [
+            self.paragraph,
+            part,
+            self.line_start,
+            self.line_end,
+            self.byte_start,
+            self.byte_end,
+        ] {
+            while n >= 0x80 {
+                out.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+            out.push(n as u8);
+        }
+        out
+    }
+
+    /// `None` for bytes [`Citation::encode`] did not write.
+    pub(crate) fn decode(mut bytes: &[u8]) -> Option<Citation> {
+        let mut next = || -> Option<u64> {
+            let mut n = 0u64;
+            for shift in (0..64).step_by(7) {
+                let (&b, rest) = bytes.split_first()?;
+                bytes = rest;
+                n |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(n);
+                }
+            }
+            None
+        };
+        let paragraph = next()?;
+        let part = match next()? {
+            0 => None,
+            n => Some(u32::try_from(n - 1).ok()?),
+        };
+        let c = Citation {
+            paragraph,
+            part,
+            line_start: next()?,
+            line_end: next()?,
+            byte_start: next()?,
+            byte_end: next()?,
+        };
+        bytes.is_empty().then_some(c)
+    }
+
+    fn fill(self, p: &mut Passage) {
+        p.paragraph = self.paragraph;
+        p.part = self.part;
+        p.line_start = self.line_start;
+        p.line_end = self.line_end;
+        p.byte_start = self.byte_start;
+        p.byte_end = self.byte_end;
     }
 }
 
@@ -1274,7 +1325,55 @@ fn dir_size(dir: &Path) -> std::io::Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::text_digest;
+    use super::{text_digest, Citation};
+
+    #[test]
+    fn citations_read_back_as_written_and_anything_else_reads_as_none() {
+        let edges = [
+            0,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ];
+        let parts = [None, Some(1), Some(2), Some(u32::MAX)];
+        for (i, &a) in edges.iter().enumerate() {
+            let b = edges[(i + 3) % edges.len()];
+            let c = Citation {
+                paragraph: a,
+                part: parts[i % parts.len()],
+                line_start: b,
+                line_end: a.max(b),
+                byte_start: a / 2,
+                byte_end: b,
+            };
+            let bytes = c.encode();
+            assert_eq!(Citation::decode(&bytes), Some(c), "{c:?}");
+            // Cut short, or with a byte too many: not a citation.
+            assert_eq!(Citation::decode(&bytes[..bytes.len() - 1]), None);
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert_eq!(Citation::decode(&longer), None);
+        }
+        // A number longer than 64 bits.
+        assert_eq!(Citation::decode(&[0xff; 11]), None);
+        let small = Citation {
+            paragraph: 12,
+            part: Some(2),
+            line_start: 40,
+            line_end: 41,
+            byte_start: 900,
+            byte_end: 1_700,
+        };
+        assert_eq!(
+            small.encode().len(),
+            8,
+            "a typical passage's citation is 8 bytes"
+        );
+    }
 
     /// The digest as it was first defined, word by word: watch-lists keep digests from run to
     /// run, so the folded bytes must never change.

@@ -189,7 +189,7 @@ impl Updater {
             }
             d.add_text(f.body, &passage.text);
             d.add_text(f.path, &passage.path);
-            d.add_u64(f.paragraph, passage.paragraph);
+            d.add_bytes(f.citation, &super::Citation::of(passage).encode());
             d.add_u64(f.seq, seq);
             let digest = super::text_digest(&passage.text);
             d.add_u64(f.digest, digest);
@@ -197,16 +197,9 @@ impl Updater {
                 f.ingest_seq,
                 earlier.get(&digest).copied().unwrap_or(self.run_seq),
             );
-            if let Some(part) = passage.part {
-                d.add_u64(f.part, u64::from(part));
-            }
             if let Some(number) = &passage.source_paragraph {
                 d.add_text(f.source_paragraph, number);
             }
-            d.add_u64(f.line_start, passage.line_start);
-            d.add_u64(f.line_end, passage.line_end);
-            d.add_u64(f.byte_start, passage.byte_start);
-            d.add_u64(f.byte_end, passage.byte_end);
             d.add_u64(f.reference, u64::from(passage.reference));
             if let Some(field) = &passage.field {
                 d.add_text(f.field, field);
