@@ -468,7 +468,7 @@ impl DossierIndex {
         std::fs::create_dir_all(dir).map_err(|e| directory::write_failed(dir, &e))?;
         let (schema, _) = Fields::build();
         let directory = directory::IndexDirectory::open(dir).map_err(|e| write_error(dir, e))?;
-        match Index::create(directory, schema, tantivy::IndexSettings::default()) {
+        match Index::create(directory, schema, index_settings()) {
             Ok(index) => Self::from_index(index, Some(dir.to_path_buf())),
             // Another first ingest created it a moment ago.
             Err(TantivyError::IndexAlreadyExists) => Self::open(dir),
@@ -1094,6 +1094,18 @@ impl DossierIndex {
     /// A failure to read the index, named by what it means for the index.
     fn read_error(&self, source: TantivyError) -> IndexError {
         read_error(Path::new(&self.display_dir()), source)
+    }
+}
+
+/// Passages are stored in lz4 blocks of this many bytes: twice tantivy's default, for an index
+/// 3.5% smaller (the UN feed's: 254 -> 245 MB) at no measurable cost in batch or page time (a
+/// hit decompresses its block: ~30 KB at several GB/s).
+const DOC_STORE_BLOCK: usize = 32_768;
+
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_blocksize: DOC_STORE_BLOCK,
+        ..tantivy::IndexSettings::default()
     }
 }
 
