@@ -10,6 +10,7 @@ pub mod explain;
 pub mod filter;
 pub mod fold;
 pub mod highlight;
+mod prune;
 pub mod query;
 pub mod quote;
 pub mod similar;
@@ -448,7 +449,18 @@ impl<'i> SearchSession<'i> {
             source: e,
         };
         let stats = self.stats();
-        let (top, total) = if request.options.count {
+        let pruned = match prune::plan(&*compiled.query) {
+            Some(plan) => prune::rank(&self.searcher, &stats, &top, &plan).map_err(error)?,
+            None => None,
+        };
+        let (top, total) = if let Some((top, total)) = pruned {
+            let total = if request.options.count {
+                total
+            } else {
+                top.len() + request.offset
+            };
+            (top, total)
+        } else if request.options.count {
             self.searcher
                 .search_with_statistics_provider(&compiled.query, &(top, Count), &stats)
                 .map_err(error)?

@@ -108,6 +108,12 @@ struct Pending {
 }
 
 impl TopPassagesOfSegment {
+    /// The score below which no passage can enter any more (that of the last passage kept at
+    /// the last cut), once there is one; a passage of this score still can, by its serial.
+    pub(crate) fn entry_score(&self) -> Option<Score> {
+        self.threshold.map(|(score, _)| score)
+    }
+
     fn serial(&self, doc: DocId) -> u64 {
         self.columns.serial.first(doc).unwrap_or(u64::MAX)
     }

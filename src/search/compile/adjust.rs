@@ -63,21 +63,10 @@ impl Weight for AdjustedWeight {
             Some(w) => Some(w.scorer(reader, 1.0)?),
             None => None,
         };
-        // An index without the field (none in practice: the schema has it) adjusts nothing.
-        // Every passage has its flag: the values are read by document directly, without the
-        // column index's look-up of where a document's values are (a tenth of a word query).
-        let reference = reader
-            .fast_fields()
-            .u64(REFERENCE_FIELD)
-            .ok()
-            .map(|column| match column.index {
-                ColumnIndex::Full => column.values,
-                _ => column.first_or_default_col(0),
-            });
         Ok(Box::new(AdjustedScorer {
             inner,
             text,
-            reference,
+            reference: reference_flags(reader),
         }))
     }
 
@@ -104,6 +93,21 @@ impl Weight for AdjustedWeight {
     ) -> tantivy::Result<()> {
         self.inner.for_each_no_score(reader, callback)
     }
+}
+
+/// The reference flag of every passage of a segment (1 for reference matter), by document.
+/// Every passage has its flag: the values are read by document directly, without the column
+/// index's look-up of where a document's values are (a tenth of a word query). An index
+/// without the field (none in practice: the schema has it) adjusts nothing.
+pub(crate) fn reference_flags(reader: &SegmentReader) -> Option<Arc<dyn ColumnValues<u64>>> {
+    reader
+        .fast_fields()
+        .u64(REFERENCE_FIELD)
+        .ok()
+        .map(|column| match column.index {
+            ColumnIndex::Full => column.values,
+            _ => column.first_or_default_col(0),
+        })
 }
 
 struct AdjustedScorer {

@@ -10,16 +10,16 @@
 pub mod adjust;
 pub mod expand;
 pub mod score;
-mod union;
+pub mod term;
+pub(crate) mod union;
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 use tantivy::{DocSet, Term, TERMINATED};
 
 use super::aliases::{AliasTable, MAX_NAME_WORDS};
@@ -32,6 +32,7 @@ use crate::index::analyzer::is_all_caps;
 use crate::index::Fields;
 pub use expand::{Alternative, Expander, TermStats, Why, MAX_FUZZY_TERMS, MAX_PREFIX_TERMS};
 use score::{idf_weight, scope_fields, FieldKind};
+use term::WeightedTerm;
 
 /// Whether plain clauses of the top-level conjunction are all required or any suffices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -599,11 +600,7 @@ impl<'a> Compiler<'a> {
                         weight: boost,
                     });
                 }
-                per_field.push(if boost == 1.0 {
-                    q
-                } else {
-                    Box::new(BoostQuery::new(q, boost))
-                });
+                per_field.push(term::with_field_weight(q, boost));
             }
             match per_field.len() {
                 0 => {}
@@ -730,13 +727,7 @@ fn sequence_query_with(
             .filter_map(|t| {
                 let term = Term::from_field_text(field, t);
                 let w = weight(&term)?;
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                Some(if (w - 1.0).abs() < 1e-6 {
-                    q
-                } else {
-                    Box::new(BoostQuery::new(q, w))
-                })
+                Some(Box::new(WeightedTerm::new(term, w)) as Box<dyn Query>)
             })
             .collect()
     } else {

@@ -15,6 +15,8 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::term::WeightedTerm;
+
 /// Unions of more children than this are left to tantivy's (a prefix's many terms).
 const MAX_CHILDREN: usize = 8;
 
@@ -45,6 +47,37 @@ pub fn disjunction_max(children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
         children,
         combine: Combine::Max,
     })
+}
+
+/// The terms of `query` when it is one [`WeightedTerm`] or a sum of them (a word's fields), in
+/// the order the sum adds them.
+pub(crate) fn summed_terms(query: &dyn Query) -> Option<Vec<&WeightedTerm>> {
+    if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+        return Some(vec![term]);
+    }
+    sum_of(query)?
+        .iter()
+        .map(|child| child.downcast_ref::<WeightedTerm>())
+        .collect()
+}
+
+/// The terms of `query` in groups when it is a sum of [`summed_terms`] (words joined by `OR`,
+/// each a sum over its fields): the query's score is the sum, in order, of the groups' sums
+/// that match.
+pub(crate) fn sums_of_terms(query: &dyn Query) -> Option<Vec<Vec<&WeightedTerm>>> {
+    if query.downcast_ref::<WeightedTerm>().is_some() {
+        return Some(vec![summed_terms(query)?]);
+    }
+    sum_of(query)?
+        .iter()
+        .map(|child| summed_terms(&**child))
+        .collect()
+}
+
+/// The children of `query` when it is a [`union`].
+fn sum_of(query: &dyn Query) -> Option<&[Box<dyn Query>]> {
+    let union = query.downcast_ref::<Union>()?;
+    (union.combine == Combine::Sum).then_some(union.children.as_slice())
 }
 
 #[derive(Debug)]

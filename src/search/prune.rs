@@ -1,0 +1,493 @@
+//! Ranking a word's query by block maxima: the same page, scores and count as scoring every
+//! passage that holds the word, with most of them never scored.
+//!
+//! A word's query is a sum of weighted terms, one per field that holds it (the text, the title,
+//! the section), under the score adjustment. A term's postings come in blocks of 128 passages,
+//! and tantivy stores beside each block the (length, frequency) pair that scores highest in it.
+//! The passages are taken in windows that end where the first of the terms' current blocks
+//! ends; once the page is full, a window whose best possible score (the sum of the blocks'
+//! bounds) is below the score a passage needs to enter is skipped: its passages are counted
+//! (the count stays exact) but not scored. A common word holds tens of thousands of passages,
+//! and the page needs ten.
+//!
+//! The stored pair is the best under the segment's own average field length, while scores use
+//! the whole index's ([`Bm25Weight::for_terms`] over the searcher's statistics). For any
+//! passage, BM25's length part under one average is within the ratio of the two averages of
+//! the part under the other (its denominator is `tf + k1 * (1 - b + b * len / avg)`), so the
+//! pair's score times `max(q, 1/q)`, `q` the ratio of the averages, bounds every passage of
+//! the block; a thousandth more covers rounding. The score adjustments
+//! ([`super::compile::adjust`]) only scale scores down, so a bound on the sum bounds the
+//! adjusted score too.
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, Query};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+
+use super::compile::adjust::{reference_flags, Adjusted};
+use super::compile::score::passage_factor;
+use super::compile::term::WeightedTerm;
+use super::compile::union::{summed_terms, sums_of_terms};
+use super::top::{TopPassages, TopPassagesOfSegment};
+
+/// A query that can be ranked by block maxima: its terms in groups, the query's score being
+/// the sum, in order, of the sums of the groups that match; and which of the terms are the
+/// passage text's, when the adjustment checks that the text matched.
+pub(crate) struct Plan<'q> {
+    groups: Vec<Vec<&'q WeightedTerm>>,
+    text: Option<Vec<&'q WeightedTerm>>,
+}
+
+/// The plan of `query` when the whole query is a word's sum of weighted terms, or a sum of such
+/// sums (words joined by `OR`), under the score adjustment (no filter, phrase or required
+/// word), the text check, if any, asking for some of those same terms.
+pub(crate) fn plan(query: &dyn Query) -> Option<Plan<'_>> {
+    let adjusted = query.downcast_ref::<Adjusted>()?;
+    let groups = sums_of_terms(&*adjusted.inner)?;
+    let text = match &adjusted.text {
+        None => None,
+        Some(text) => {
+            let text = summed_terms(&**text)?;
+            // Every term of the check must be one of the query's, to know where it matches.
+            let known = |t: &WeightedTerm| groups.iter().flatten().any(|q| q.term == t.term);
+            if !text.iter().all(|t| known(t)) {
+                return None;
+            }
+            Some(text)
+        }
+    };
+    Some(Plan { groups, text })
+}
+
+/// A page of (score, passage) and the count of all matching passages.
+pub(crate) type Ranking = (Vec<(Score, DocAddress)>, usize);
+
+/// The page `top` collects for `plan`, and how many live passages match: what the query's
+/// ordinary scoring gives, to the bit; `None` when a term weighs less than nothing, which
+/// block maxima cannot bound (the query is then scored the ordinary way).
+pub(crate) fn rank(
+    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
+    top: &TopPassages<'_>,
+    plan: &Plan<'_>,
+) -> tantivy::Result<Option<Ranking>> {
+    let docs = stats.total_num_docs()?;
+    let mut weights = Vec::new();
+    for term in plan.groups.iter().flatten() {
+        let field = term.term.field();
+        // As tantivy's term weight: statistics of the whole view, the weights as the boost.
+        let bm25 =
+            Bm25Weight::for_terms(stats, std::slice::from_ref(&term.term))?.boost_by(term.boost());
+        // A term in more passages than the view has live ones (deleted passages count in its
+        // frequency) can weigh less than nothing: its blocks' best pairs bound nothing.
+        let best = bm25.max_score();
+        if best.is_nan() || best < 0.0 {
+            return Ok(None);
+        }
+        let average = if docs == 0 {
+            0.0
+        } else {
+            stats.total_num_tokens(field)? as Score / docs as Score
+        };
+        weights.push((bm25, average));
+    }
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut total = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment = top.for_segment(ord as u32, reader)?;
+        total += rank_segment(reader, plan, &weights, &mut segment)?;
+        fruits.push(segment.harvest());
+    }
+    Ok(Some((top.merge_fruits(fruits)?, total)))
+}
+
+/// One term's postings in one segment, a block at a time.
+struct Cursor<'w> {
+    postings: BlockSegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: &'w Bm25Weight,
+    slack: Score,
+    /// The next passage's place in the current block.
+    at: usize,
+    /// Passages in the blocks before the current one.
+    before: u32,
+    doc_freq: u32,
+    /// The plan's group the term is in.
+    group: usize,
+    /// Whether the term is the passage text's (for the adjustment's text check).
+    text: bool,
+}
+
+impl Cursor<'_> {
+    /// The passage the cursor is on, if any is left.
+    fn doc(&self) -> Option<DocId> {
+        self.postings.docs().get(self.at).copied()
+    }
+
+    /// The last passage of the current block, if any passage is left.
+    fn block_end(&self) -> Option<DocId> {
+        self.doc()?;
+        self.postings.docs().last().copied()
+    }
+
+    fn bound(&mut self) -> Score {
+        self.postings.block_max_score(&self.fieldnorms, self.bm25) * self.slack
+    }
+
+    fn score(&self) -> Score {
+        let doc = self.postings.docs()[self.at];
+        let freq = self.postings.freqs()[self.at];
+        self.bm25.score(self.fieldnorms.fieldnorm_id(doc), freq)
+    }
+
+    /// Moves past the current passage (to the next block after the last of one; past the
+    /// last block, [`Cursor::doc`] is `None`).
+    fn next(&mut self) {
+        self.at += 1;
+        let len = self.postings.docs().len();
+        if self.at == len && self.before + (len as u32) < self.doc_freq {
+            self.before += len as u32;
+            self.at = 0;
+            self.postings.advance();
+        }
+    }
+}
+
+/// Collects the passages of one segment that can enter the page; returns how many live
+/// passages match there.
+fn rank_segment(
+    reader: &SegmentReader,
+    plan: &Plan<'_>,
+    weights: &[(Bm25Weight, Score)],
+    top: &mut TopPassagesOfSegment,
+) -> tantivy::Result<usize> {
+    let terms = plan
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.iter().map(move |t| (g, *t)));
+    let mut cursors = Vec::with_capacity(weights.len());
+    for ((group, term), (bm25, average)) in terms.zip(weights) {
+        let field = term.term.field();
+        let inverted = reader.inverted_index(field)?;
+        let Some(info) = inverted.get_term_info(&term.term)? else {
+            continue;
+        };
+        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(fieldnorms) => fieldnorms,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        cursors.push(Cursor {
+            postings: inverted
+                .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?,
+            fieldnorms,
+            bm25,
+            slack: bound_slack(inverted.total_num_tokens(), reader.max_doc(), *average),
+            at: 0,
+            before: 0,
+            doc_freq: info.doc_freq,
+            group,
+            text: plan
+                .text
+                .as_ref()
+                .is_some_and(|text| text.iter().any(|t| t.term == term.term)),
+        });
+    }
+    let reference = reference_flags(reader);
+    let alive = reader.alive_bitset();
+    let checks_text = plan.text.is_some();
+    let mut count = 0;
+    // A window at a time: up to the end of the first current block to end.
+    while let Some(end) = cursors.iter().filter_map(Cursor::block_end).min() {
+        let skip = match top.entry_score() {
+            Some(entry) => {
+                let bound: Score = cursors
+                    .iter_mut()
+                    .filter(|c| c.doc().is_some())
+                    .map(Cursor::bound)
+                    .sum();
+                bound < entry
+            }
+            None => false,
+        };
+        // The window's passages in order, each scored as the query's sums would: the groups'
+        // sums added in order, each group's terms added in order.
+        while let Some(doc) = cursors.iter().filter_map(Cursor::doc).min() {
+            if doc > end {
+                break;
+            }
+            let mut sum: Score = 0.0;
+            let mut group: Option<(usize, Score)> = None;
+            let mut text_matched = false;
+            for cursor in cursors.iter_mut() {
+                if cursor.doc() != Some(doc) {
+                    continue;
+                }
+                if !skip {
+                    let score = cursor.score();
+                    group = match group {
+                        Some((g, inner)) if g == cursor.group => Some((g, inner + score)),
+                        Some((_, inner)) => {
+                            sum += inner;
+                            Some((cursor.group, 0.0 + score))
+                        }
+                        None => Some((cursor.group, 0.0 + score)),
+                    };
+                }
+                text_matched |= cursor.text;
+                cursor.next();
+            }
+            if let Some((_, inner)) = group {
+                sum += inner;
+            }
+            if alive.is_some_and(|alive| !alive.is_alive(doc)) {
+                continue;
+            }
+            count += 1;
+            if !skip {
+                let reference = reference.as_ref().is_some_and(|c| c.get_val(doc) == 1);
+                let factor = passage_factor(reference, checks_text.then_some(text_matched));
+                top.collect(doc, sum * factor);
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// How much a block's stored best score is widened to bound every passage of the block (see
+/// the module docs): `max(q, 1/q)` for `q` the ratio of the segment's average field length
+/// (`tokens` over `docs`) to the view's `average`, and a thousandth more.
+fn bound_slack(tokens: u64, docs: u32, average: Score) -> Score {
+    let segment = if docs == 0 {
+        0.0
+    } else {
+        tokens as Score / docs as Score
+    };
+    let ratio = if segment > 0.0 && average > 0.0 {
+        let q = segment / average;
+        q.max(1.0 / q)
+    } else {
+        // No averages to compare: no block is ever skipped.
+        Score::INFINITY
+    };
+    ratio * 1.001
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use tantivy::collector::Count;
+
+    use super::*;
+    use crate::index::DossierIndex;
+    use crate::ingest;
+    use crate::search::{top_passages, SearchRequest, SearchSession};
+
+    /// A text of `paragraphs` paragraphs, some with `sanctions` (up to four times), of lengths
+    /// that vary with `seed` (each document its own average length, so that the segments'
+    /// averages differ), some repeated word for word (ties).
+    fn text(seed: usize, paragraphs: usize) -> String {
+        let filler = "the council met again to weigh the measures before it";
+        let mut out = if seed == 0 {
+            "# Sanctions review\n\n".to_owned()
+        } else {
+            format!("# Review {seed}\n\n")
+        };
+        for i in 0..paragraphs {
+            if i % 120 == 0 {
+                out.push_str(&format!("## Sanctions round {i}\n\n"));
+            } else if i % 60 == 0 {
+                out.push_str(&format!("## Round {i}\n\n"));
+            }
+            let k = (i * 7 + seed * 13) % 11;
+            if k < 6 {
+                for _ in 0..=(k % 4) {
+                    out.push_str("sanctions ");
+                }
+            }
+            for _ in 0..=((i * 3 + seed) % (2 + seed % 5)) {
+                out.push_str(filler);
+                out.push(' ');
+            }
+            let label = if i % 3 == 0 { "item" } else { "entry" };
+            out.push_str(&format!("{label} {} of {}.\n\n", i % 9, seed % 3));
+        }
+        out
+    }
+
+    /// Ingests the documents `(name, text)` in one commit (one segment).
+    fn upsert(index: &DossierIndex, docs: &[(&str, &str)]) {
+        let mut updater = index.updater().unwrap();
+        for (name, text) in docs {
+            let doc = ingest::document_from_bytes(
+                Path::new(name),
+                ingest::Format::Markdown,
+                text.as_bytes(),
+                &ingest::ReadOptions::default(),
+            )
+            .unwrap()
+            .0;
+            updater.upsert(&doc).unwrap();
+        }
+        updater.commit().unwrap();
+    }
+
+    #[test]
+    fn block_maxima_rank_and_count_as_scoring_every_passage() {
+        let index = DossierIndex::create_in_ram();
+        // One segment a document, of different average lengths.
+        for seed in 0..5 {
+            upsert(
+                &index,
+                &[(&format!("doc{seed}.md"), &text(seed, 700 + 97 * seed))],
+            );
+        }
+        // Some passages of every document deleted (their segments stay, with deletions).
+        let mut writer: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap();
+        for seq in [1, 3, 4, 5, 130, 200, 201] {
+            writer.delete_term(tantivy::Term::from_field_u64(index.fields().seq, seq));
+        }
+        writer.commit().unwrap();
+        index.refresh();
+        let session = SearchSession::new(&index).unwrap();
+        let searcher = session.searcher();
+        assert!(searcher.segment_readers().len() >= 5);
+        assert!(searcher
+            .segment_readers()
+            .iter()
+            .any(|r| r.alive_bitset().is_some()));
+        let stats = session.stats();
+        // A word in the text, the title and sections (with the heading-only adjustment), a
+        // word in the text only, and words joined by OR.
+        let mut ranked = 0;
+        for (q, least) in [
+            ("sanctions", 1500),
+            ("measures", 3500),
+            ("measures OR item", 3500),
+            ("sanctions OR item", 2000),
+        ] {
+            let query = session
+                .matching_query(&SearchRequest::new(q, 10))
+                .unwrap()
+                .unwrap()
+                .query;
+            let plan = plan(&*query).expect("a word's terms");
+            for (limit, offset) in [(1, 0), (10, 0), (10, 40), (50, 0), (128, 3), (5000, 0)] {
+                let top = top_passages(&index, limit, offset);
+                let (expected, expected_count) = searcher
+                    .search_with_statistics_provider(&*query, &(top, Count), &stats)
+                    .unwrap();
+                let top = top_passages(&index, limit, offset);
+                let Some((pruned, count)) = rank(searcher, &stats, &top, &plan).unwrap() else {
+                    // A word in nearly every passage weighs less than nothing once passages
+                    // are deleted (their frequency counts, the view's total does not).
+                    assert!(q.starts_with("measures"), "{q}");
+                    continue;
+                };
+                ranked += 1;
+                assert!(expected_count > least, "{q}: {expected_count}");
+                assert_eq!(count, expected_count, "{q}: limit {limit}, offset {offset}");
+                assert_eq!(pruned, expected, "{q}: limit {limit}, offset {offset}");
+            }
+        }
+        assert!(ranked >= 12, "{ranked}");
+        // The headings took part: `sanctions` searched three fields, with the text check.
+        let query = session
+            .matching_query(&SearchRequest::new("sanctions", 10))
+            .unwrap()
+            .unwrap()
+            .query;
+        let plan = plan(&*query).unwrap();
+        assert_eq!(plan.groups.iter().flatten().count(), 3);
+        assert_eq!(plan.text.map(|t| t.len()), Some(1));
+    }
+
+    #[test]
+    fn a_block_is_bounded_under_the_whole_index_average_length() {
+        // Short passages in one segment, long ones in another: the first segment's average
+        // passage is far shorter than the index's. There, a block's stored best pair (one
+        // `sanctions` in a short passage) is not the best under the index's average, where
+        // three in a longer passage score higher: a bound without the ratio of the averages
+        // would skip the later blocks and miss their passages.
+        let mut short = String::new();
+        for i in 0..1024 {
+            short.push_str(&match (i < 512, i % 2) {
+                (_, 0) => format!("Sanctions lifted {i}.\n\n"),
+                (true, _) => format!("Sanctions and sanctions were discussed at length {i}.\n\n"),
+                (false, _) => format!(
+                    "Sanctions, sanctions and sanctions were discussed at length by the \
+                     council today and again tomorrow in the great hall with delegates {i}.\n\n"
+                ),
+            });
+        }
+        let filler = "the assembly heard the delegates of many nations speak of peace ";
+        let mut long = String::new();
+        for i in 0..600 {
+            long.push_str(&format!("Sanctions {i} {}.\n\n", filler.repeat(12)));
+        }
+        let index = DossierIndex::create_in_ram();
+        upsert(&index, &[("short.txt", &short)]);
+        upsert(&index, &[("long.txt", &long)]);
+        let session = SearchSession::new(&index).unwrap();
+        let searcher = session.searcher();
+        let query = session
+            .matching_query(&SearchRequest::new("sanctions", 10))
+            .unwrap()
+            .unwrap()
+            .query;
+        let plan = plan(&*query).expect("a word's terms");
+        let stats = session.stats();
+        let (expected, _) = searcher
+            .search_with_statistics_provider(&*query, &(top_passages(&index, 10, 0), Count), &stats)
+            .unwrap();
+        let (pruned, count) = rank(searcher, &stats, &top_passages(&index, 10, 0), &plan)
+            .unwrap()
+            .unwrap();
+        assert_eq!(count, 1624);
+        assert_eq!(pruned, expected);
+        // The best are the passages with three `sanctions`, all in the later blocks.
+        let first = index.load_passage(searcher, expected[0].1).unwrap();
+        assert!(
+            first.text.starts_with("Sanctions, sanctions and"),
+            "{}",
+            first.text
+        );
+        assert!(first.paragraph > 512, "{}", first.paragraph);
+    }
+
+    #[test]
+    fn only_sums_of_words_are_ranked_by_block_maxima() {
+        let index = DossierIndex::create_in_ram();
+        upsert(&index, &[("brief.md", &text(3, 50))]);
+        let session = SearchSession::new(&index).unwrap();
+        let lone = |q: &str| {
+            let query = session
+                .matching_query(&SearchRequest::new(q, 10))
+                .unwrap()
+                .unwrap()
+                .query;
+            plan(&*query).is_some()
+        };
+        assert!(lone("sanctions"));
+        assert!(lone("sanctions OR council"));
+        assert!(!lone("sanctions council"));
+        assert!(!lone("\"council met\""));
+        assert!(!lone("sanctions -council"));
+        assert!(!lone("sanction*"));
+    }
+
+    #[test]
+    fn the_bound_widens_by_the_ratio_of_average_lengths() {
+        assert!((bound_slack(100, 10, 10.0) - 1.001).abs() < 1e-6);
+        assert!((bound_slack(200, 10, 10.0) - 2.002).abs() < 1e-5);
+        assert!((bound_slack(50, 10, 10.0) - 2.002).abs() < 1e-5);
+        assert!(bound_slack(0, 10, 10.0).is_infinite());
+        assert!(bound_slack(10, 0, 10.0).is_infinite());
+    }
+}
