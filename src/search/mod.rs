@@ -453,13 +453,13 @@ impl<'i> SearchSession<'i> {
             Some(plan) => prune::rank(&self.searcher, &stats, &top, &plan).map_err(error)?,
             None => None,
         };
-        let (top, total) = if let Some((top, total)) = pruned {
+        let (top, total) = if let Some(pruned) = pruned {
             let total = if request.options.count {
-                total
+                pruned.total
             } else {
-                top.len() + request.offset
+                pruned.top.len() + request.offset
             };
-            (top, total)
+            (pruned.top, total)
         } else if request.options.count {
             self.searcher
                 .search_with_statistics_provider(&compiled.query, &(top, Count), &stats)

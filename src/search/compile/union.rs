@@ -49,35 +49,50 @@ pub fn disjunction_max(children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     })
 }
 
-/// The terms of `query` when it is one [`WeightedTerm`] or a sum of them (a word's fields), in
-/// the order the sum adds them.
-pub(crate) fn summed_terms(query: &dyn Query) -> Option<Vec<&WeightedTerm>> {
-    if let Some(term) = query.downcast_ref::<WeightedTerm>() {
-        return Some(vec![term]);
-    }
-    sum_of(query)?
-        .iter()
-        .map(|child| child.downcast_ref::<WeightedTerm>())
-        .collect()
+/// A query made of [`WeightedTerm`]s and the unions of this module alone: a word's fields
+/// (summed), a leaf's alternatives (the best counts), words joined by `OR` (summed).
+#[derive(Debug)]
+pub(crate) enum TermTree<'q> {
+    Term(&'q WeightedTerm),
+    /// Scored by the sum of the children that match, added in order.
+    Sum(Vec<TermTree<'q>>),
+    /// Scored by the best child that matches.
+    Max(Vec<TermTree<'q>>),
 }
 
-/// The terms of `query` in groups when it is a sum of [`summed_terms`] (words joined by `OR`,
-/// each a sum over its fields): the query's score is the sum, in order, of the groups' sums
-/// that match.
-pub(crate) fn sums_of_terms(query: &dyn Query) -> Option<Vec<Vec<&WeightedTerm>>> {
-    if query.downcast_ref::<WeightedTerm>().is_some() {
-        return Some(vec![summed_terms(query)?]);
+impl<'q> TermTree<'q> {
+    /// The tree of `query`, when it is one.
+    pub(crate) fn of(query: &'q dyn Query) -> Option<TermTree<'q>> {
+        if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+            return Some(TermTree::Term(term));
+        }
+        let union = query.downcast_ref::<Union>()?;
+        let children = union
+            .children
+            .iter()
+            .map(|child| TermTree::of(&**child))
+            .collect::<Option<Vec<_>>>()?;
+        Some(match union.combine {
+            Combine::Sum => TermTree::Sum(children),
+            Combine::Max => TermTree::Max(children),
+        })
     }
-    sum_of(query)?
-        .iter()
-        .map(|child| summed_terms(&**child))
-        .collect()
-}
 
-/// The children of `query` when it is a [`union`].
-fn sum_of(query: &dyn Query) -> Option<&[Box<dyn Query>]> {
-    let union = query.downcast_ref::<Union>()?;
-    (union.combine == Combine::Sum).then_some(union.children.as_slice())
+    /// The terms, depth first (the order the unions take their children in).
+    pub(crate) fn terms(&self) -> Vec<&'q WeightedTerm> {
+        let mut out = Vec::new();
+        self.collect_terms(&mut out);
+        out
+    }
+
+    fn collect_terms(&self, out: &mut Vec<&'q WeightedTerm>) {
+        match self {
+            TermTree::Term(term) => out.push(term),
+            TermTree::Sum(children) | TermTree::Max(children) => {
+                children.iter().for_each(|c| c.collect_terms(out));
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
