@@ -81,7 +81,8 @@ pub(crate) struct Pruned {
 
 /// The page `top` collects for `plan`, and how many live passages match: what the query's
 /// ordinary scoring gives, to the bit; `None` when a term weighs less than nothing, which
-/// block maxima cannot bound (the query is then scored the ordinary way).
+/// block maxima cannot bound, or its field keeps no frequencies (the query is then scored the
+/// ordinary way).
 pub(crate) fn rank(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
@@ -92,6 +93,16 @@ pub(crate) fn rank(
     let mut weights = Vec::new();
     for term in plan.tree.terms() {
         let field = term.term.field();
+        // Block maxima and scores need the terms' frequencies (every text field keeps them).
+        let has_freqs = searcher
+            .schema()
+            .get_field_entry(field)
+            .field_type()
+            .get_index_record_option()
+            .is_some_and(|option| option.has_freq());
+        if !has_freqs {
+            return Ok(None);
+        }
         // As tantivy's term weight: statistics of the whole view, the weights as the boost.
         let bm25 =
             Bm25Weight::for_terms(stats, std::slice::from_ref(&term.term))?.boost_by(term.boost());
