@@ -17,7 +17,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
+    Bm25StatisticsProvider, BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
+    Occur as TOccur, PhraseQuery, Query,
 };
 use tantivy::schema::Field;
 use tantivy::{DocSet, Term, TERMINATED};
@@ -645,7 +646,11 @@ impl<'a> Compiler<'a> {
         slop: u32,
     ) -> Option<Box<dyn Query>> {
         let stats = self.expander.stats();
-        let total = stats.stats.searcher.num_docs();
+        // The passages BM25 counts (deleted ones included, as in the terms' frequencies): a
+        // word in every live passage would otherwise be in more passages than there are, and
+        // weigh less than nothing.
+        let total = Bm25StatisticsProvider::total_num_docs(&stats.stats)
+            .unwrap_or_else(|_| stats.stats.searcher.num_docs());
         sequence_query_with(field, sequence, slop, &|term| {
             let n = stats.stats.doc_freq(term);
             (n > 0).then(|| idf_weight(total, n))
@@ -816,6 +821,58 @@ mod tests {
             searched_fields("snapback mechanism"),
             ["text", "title"].into()
         );
+    }
+
+    #[test]
+    fn a_word_in_every_passage_scores_above_zero_once_passages_are_deleted() {
+        use crate::index::DossierIndex;
+        use crate::ingest;
+        use crate::search::{SearchRequest, SearchSession};
+        // `council` in every passage, once to three times.
+        let mut text = String::new();
+        for i in 0..40 {
+            let council = ["council"; 3][..1 + i % 3].join(" ");
+            text.push_str(&format!("The {council} met on day {i} of the session.\n\n"));
+        }
+        let doc = ingest::document_from_bytes(
+            std::path::Path::new("minutes.txt"),
+            ingest::Format::Text,
+            text.as_bytes(),
+            &ingest::ReadOptions::default(),
+        )
+        .unwrap()
+        .0;
+        let index = DossierIndex::create_in_ram();
+        let mut updater = index.updater().unwrap();
+        updater.upsert(&doc).unwrap();
+        updater.commit().unwrap();
+        // A third of the passages deleted: the term's frequency still counts them (until a
+        // merge), the live passages do not.
+        let mut writer: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap();
+        for seq in (1..=40u64).filter(|s| s % 3 == 1) {
+            writer.delete_term(Term::from_field_u64(index.fields().seq, seq));
+        }
+        writer.commit().unwrap();
+        index.refresh();
+        let session = SearchSession::new(&index).unwrap();
+        let results = session.search(&SearchRequest::new("council", 40)).unwrap();
+        assert_eq!(results.total_hits, 26);
+        assert!(
+            results.hits.iter().all(|h| h.score > 0.0),
+            "{:?}",
+            results.hits[0].score
+        );
+        // More of the word ranks higher, not lower.
+        let top: Vec<(f32, &str)> = results
+            .hits
+            .iter()
+            .take(4)
+            .map(|h| (h.score, h.passage.text.as_str()))
+            .collect();
+        assert!(top[0].1.contains("council council council"), "{top:?}");
     }
 
     #[test]
