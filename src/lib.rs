@@ -174,4 +174,38 @@ pub(crate) mod testing {
     pub(crate) fn texts(chunked: &crate::ingest::chunk::Chunked) -> Vec<&str> {
         chunked.chunks.iter().map(|c| c.text.as_str()).collect()
     }
+
+    /// Ingests the documents `(file name, text)` into `index` in one commit, each read as its
+    /// extension says.
+    pub(crate) fn upsert(index: &crate::index::DossierIndex, docs: &[(&str, &str)]) {
+        let mut updater = index.updater().unwrap();
+        for (name, text) in docs {
+            let path = std::path::Path::new(name);
+            let format = crate::ingest::format_for(path).expect("a known extension");
+            let doc = crate::ingest::document_from_bytes(
+                path,
+                format,
+                text.as_bytes(),
+                &crate::ingest::ReadOptions::default(),
+            )
+            .unwrap()
+            .0;
+            updater.upsert(&doc).unwrap();
+        }
+        updater.commit().unwrap();
+    }
+
+    /// Deletes the passages numbered `seqs` (within their documents) of every document, in a
+    /// commit of their own, and makes `index` see it: segments that keep deleted passages.
+    pub(crate) fn delete_passages(index: &crate::index::DossierIndex, seqs: &[u64]) {
+        let mut writer: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap();
+        for &seq in seqs {
+            writer.delete_term(tantivy::Term::from_field_u64(index.fields().seq, seq));
+        }
+        writer.commit().unwrap();
+        index.refresh();
+    }
 }

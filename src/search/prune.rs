@@ -410,14 +410,12 @@ fn bound_slack(tokens: u64, docs: u32, average: Score) -> Score {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use tantivy::collector::Count;
 
     use super::*;
     use crate::index::DossierIndex;
-    use crate::ingest;
     use crate::search::{top_passages, SearchRequest, SearchSession};
+    use crate::testing::{delete_passages, upsert};
 
     /// A text of `paragraphs` paragraphs, some with `sanctions` (up to four times), of lengths
     /// that vary with `seed` (each document its own average length, so that the segments'
@@ -458,23 +456,6 @@ mod tests {
         out
     }
 
-    /// Ingests the documents `(name, text)` in one commit (one segment).
-    fn upsert(index: &DossierIndex, docs: &[(&str, &str)]) {
-        let mut updater = index.updater().unwrap();
-        for (name, text) in docs {
-            let doc = ingest::document_from_bytes(
-                Path::new(name),
-                ingest::Format::Markdown,
-                text.as_bytes(),
-                &ingest::ReadOptions::default(),
-            )
-            .unwrap()
-            .0;
-            updater.upsert(&doc).unwrap();
-        }
-        updater.commit().unwrap();
-    }
-
     #[test]
     fn block_maxima_rank_and_count_as_scoring_every_passage() {
         let index = DossierIndex::create_in_ram();
@@ -486,15 +467,7 @@ mod tests {
             );
         }
         // Some passages of every document deleted (their segments stay, with deletions).
-        let mut writer: tantivy::IndexWriter = index
-            .tantivy()
-            .writer_with_num_threads(1, 15_000_000)
-            .unwrap();
-        for seq in [1, 3, 4, 5, 130, 200, 201] {
-            writer.delete_term(tantivy::Term::from_field_u64(index.fields().seq, seq));
-        }
-        writer.commit().unwrap();
-        index.refresh();
+        delete_passages(&index, &[1, 3, 4, 5, 130, 200, 201]);
         let session = SearchSession::new(&index).unwrap();
         let searcher = session.searcher();
         assert!(searcher.segment_readers().len() >= 5);
@@ -576,8 +549,8 @@ mod tests {
             long.push_str(&format!("Sanctions {i} {}.\n\n", filler.repeat(12)));
         }
         let index = DossierIndex::create_in_ram();
-        upsert(&index, &[("short.txt", &short)]);
-        upsert(&index, &[("long.txt", &long)]);
+        upsert(&index, &[("short.md", &short)]);
+        upsert(&index, &[("long.md", &long)]);
         let session = SearchSession::new(&index).unwrap();
         let searcher = session.searcher();
         let query = session

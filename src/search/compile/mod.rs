@@ -772,21 +772,10 @@ mod tests {
     /// brief whose title is `Snapback, explained`.
     fn searched_fields(query: &str) -> std::collections::BTreeSet<&'static str> {
         use crate::index::DossierIndex;
-        use crate::ingest;
         use crate::search::{SearchRequest, SearchSession};
         let text = "Snapback, explained\n\nThe E3 triggered the snapback mechanism.\n";
-        let doc = ingest::document_from_bytes(
-            std::path::Path::new("brief.txt"),
-            ingest::Format::Text,
-            text.as_bytes(),
-            &ingest::ReadOptions::default(),
-        )
-        .unwrap()
-        .0;
         let index = DossierIndex::create_in_ram();
-        let mut updater = index.updater().unwrap();
-        updater.upsert(&doc).unwrap();
-        updater.commit().unwrap();
+        crate::testing::upsert(&index, &[("brief.txt", text)]);
         let fields = *index.fields();
         let session = SearchSession::new(&index).unwrap();
         let matching = session
@@ -826,37 +815,20 @@ mod tests {
     #[test]
     fn a_word_in_every_passage_scores_above_zero_once_passages_are_deleted() {
         use crate::index::DossierIndex;
-        use crate::ingest;
         use crate::search::{SearchRequest, SearchSession};
+        use crate::testing::{delete_passages, upsert};
         // `council` in every passage, once to three times.
         let mut text = String::new();
         for i in 0..40 {
             let council = ["council"; 3][..1 + i % 3].join(" ");
             text.push_str(&format!("The {council} met on day {i} of the session.\n\n"));
         }
-        let doc = ingest::document_from_bytes(
-            std::path::Path::new("minutes.txt"),
-            ingest::Format::Text,
-            text.as_bytes(),
-            &ingest::ReadOptions::default(),
-        )
-        .unwrap()
-        .0;
         let index = DossierIndex::create_in_ram();
-        let mut updater = index.updater().unwrap();
-        updater.upsert(&doc).unwrap();
-        updater.commit().unwrap();
+        upsert(&index, &[("minutes.txt", &text)]);
         // A third of the passages deleted: the term's frequency still counts them (until a
         // merge), the live passages do not.
-        let mut writer: tantivy::IndexWriter = index
-            .tantivy()
-            .writer_with_num_threads(1, 15_000_000)
-            .unwrap();
-        for seq in (1..=40u64).filter(|s| s % 3 == 1) {
-            writer.delete_term(Term::from_field_u64(index.fields().seq, seq));
-        }
-        writer.commit().unwrap();
-        index.refresh();
+        let seqs: Vec<u64> = (1..=40).filter(|s| s % 3 == 1).collect();
+        delete_passages(&index, &seqs);
         let session = SearchSession::new(&index).unwrap();
         let results = session.search(&SearchRequest::new("council", 40)).unwrap();
         assert_eq!(results.total_hits, 26);
