@@ -90,7 +90,7 @@ pub(crate) fn rank(
     plan: &Plan<'_>,
 ) -> tantivy::Result<Option<Pruned>> {
     let docs = stats.total_num_docs()?;
-    let mut weights = Vec::new();
+    let mut terms = Vec::new();
     for term in plan.tree.terms() {
         let field = term.term.field();
         // Block maxima and scores need the terms' frequencies (every text field keeps them).
@@ -117,13 +117,26 @@ pub(crate) fn rank(
         } else {
             stats.total_num_tokens(field)? as Score / docs as Score
         };
-        weights.push((bm25, average));
+        terms.push(TermScoring {
+            term,
+            bm25,
+            average,
+            text: plan
+                .text
+                .as_ref()
+                .is_some_and(|text| text.iter().any(|t| t.term == term.term)),
+        });
     }
+    let query = QueryScoring {
+        terms,
+        program: steps(&plan.tree),
+        checks_text: plan.text.is_some(),
+    };
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     let (mut total, mut scored) = (0, 0);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut segment = top.for_segment(ord as u32, reader)?;
-        let (count, scores) = rank_segment(reader, plan, &weights, &mut segment)?;
+        let (count, scores) = rank_segment(reader, &query, &mut segment)?;
         total += count;
         scored += scores;
         fruits.push(segment.harvest());
@@ -144,23 +157,46 @@ enum Step {
     Max(usize),
 }
 
-/// The steps that score `tree`, its terms numbered depth first from `next`.
-fn steps(tree: &TermTree<'_>, next: &mut usize, out: &mut Vec<Step>) {
-    match tree {
-        TermTree::Term(_) => {
-            out.push(Step::Term(*next));
-            *next += 1;
-        }
-        TermTree::Sum(children) | TermTree::Max(children) => {
-            for child in children {
-                steps(child, next, out);
+/// The steps that score `tree`, its terms numbered depth first.
+fn steps(tree: &TermTree<'_>) -> Vec<Step> {
+    fn push(tree: &TermTree<'_>, next: &mut usize, out: &mut Vec<Step>) {
+        match tree {
+            TermTree::Term(_) => {
+                out.push(Step::Term(*next));
+                *next += 1;
             }
-            out.push(match tree {
-                TermTree::Sum(_) => Step::Sum(children.len()),
-                _ => Step::Max(children.len()),
-            });
+            TermTree::Sum(children) | TermTree::Max(children) => {
+                for child in children {
+                    push(child, next, out);
+                }
+                out.push(match tree {
+                    TermTree::Sum(_) => Step::Sum(children.len()),
+                    _ => Step::Max(children.len()),
+                });
+            }
         }
     }
+    let mut out = Vec::new();
+    push(tree, &mut 0, &mut out);
+    out
+}
+
+/// What scores a plan's query in every segment, made once per query.
+struct QueryScoring<'q> {
+    /// The terms, depth first, as the program numbers them.
+    terms: Vec<TermScoring<'q>>,
+    program: Vec<Step>,
+    /// Whether the adjustment checks that the passage text matched.
+    checks_text: bool,
+}
+
+/// One term's weight and the view's average length of its field.
+struct TermScoring<'q> {
+    term: &'q WeightedTerm,
+    bm25: Bm25Weight,
+    average: Score,
+    /// Whether the term is the passage text's (for the adjustment's text check).
+    text: bool,
 }
 
 /// One term's postings in one segment, a block at a time.
@@ -217,13 +253,13 @@ impl Cursor<'_> {
 /// passages match there, and how many of them were scored.
 fn rank_segment(
     reader: &SegmentReader,
-    plan: &Plan<'_>,
-    weights: &[(Bm25Weight, Score)],
+    query: &QueryScoring<'_>,
     top: &mut TopPassagesOfSegment,
 ) -> tantivy::Result<(usize, usize)> {
     // One cursor a term of the tree, depth first; none for a term the segment lacks.
-    let mut cursors = Vec::with_capacity(weights.len());
-    for (term, (bm25, average)) in plan.tree.terms().into_iter().zip(weights) {
+    let mut cursors = Vec::with_capacity(query.terms.len());
+    for scoring in &query.terms {
+        let term = scoring.term;
         let field = term.term.field();
         let inverted = reader.inverted_index(field)?;
         let Some(info) = inverted.get_term_info(&term.term)? else {
@@ -238,41 +274,40 @@ fn rank_segment(
             postings: inverted
                 .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?,
             fieldnorms,
-            bm25,
-            slack: bound_slack(inverted.total_num_tokens(), reader.max_doc(), *average),
+            bm25: &scoring.bm25,
+            slack: bound_slack(
+                inverted.total_num_tokens(),
+                reader.max_doc(),
+                scoring.average,
+            ),
             at: 0,
             before: 0,
             doc_freq: info.doc_freq,
-            text: plan
-                .text
-                .as_ref()
-                .is_some_and(|text| text.iter().any(|t| t.term == term.term)),
+            text: scoring.text,
         }));
     }
     let reference = reference_flags(reader);
     let reference = reference.as_deref();
     let alive = reader.alive_bitset();
-    let checks_text = plan.text.is_some();
+    let checks_text = query.checks_text;
     if cursors.iter().flatten().count() == 1 {
         // One term in this segment: its score is the query's (a sum or best of one, scores
         // being at least 0).
         let cursor = cursors.iter_mut().flatten().next().expect("one cursor");
         return Ok(rank_one(cursor, reference, alive, checks_text, top));
     }
-    let mut program = Vec::new();
-    steps(&plan.tree, &mut 0, &mut program);
     // The passage each cursor is on (`TERMINATED`: none left), kept beside the cursors.
     let mut heads: Vec<DocId> = cursors
         .iter()
         .map(|c| c.as_ref().and_then(Cursor::doc).unwrap_or(TERMINATED))
         .collect();
-    let mut stack = Vec::with_capacity(program.len());
+    let mut stack = Vec::with_capacity(query.program.len());
     let (mut count, mut scored) = (0, 0);
     // A window at a time: up to the end of the first current block to end.
     while let Some(end) = cursors.iter().flatten().filter_map(Cursor::block_end).min() {
         let skip = match top.entry_score() {
             Some(entry) => {
-                let bound = run(&program, &mut stack, |i| match &mut cursors[i] {
+                let bound = run(&query.program, &mut stack, |i| match &mut cursors[i] {
                     Some(cursor) if heads[i] <= end => Some(cursor.bound()),
                     _ => None,
                 });
@@ -289,7 +324,7 @@ fn rank_segment(
             let score = if skip {
                 None
             } else {
-                run(&program, &mut stack, |i| {
+                run(&query.program, &mut stack, |i| {
                     (heads[i] == doc).then(|| cursors[i].as_ref().map_or(0.0, Cursor::score))
                 })
             };
